@@ -1,0 +1,129 @@
+"""Text encodings detected by content: UTF-8, GB18030/GBK, UTF-16/32 (with or without BOM), Big5."""
+
+from __future__ import annotations
+
+import codecs
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class UndecodableError(ValueError):
+    pass
+
+
+def _bom(data: bytes) -> tuple[str, int] | None:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    return None
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 text without a BOM: ASCII-heavy text has NULs in every other byte; CJK text decodes
+    to mostly CJK code points in one byte order and to noise in the other."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    if sample.count(0) == 0 and len(sample) % 2 == 0:
+        for name in ("utf-16-le", "utf-16-be"):
+            try:
+                text = sample.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if text and _cjk_ratio(text) > 0.6:
+                return name
+    return None
+
+
+def _cjk_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    return cjk / len(text)
+
+
+def _common_ratio(text: str) -> float:
+    """Share of Han characters among the 3,755 most common (GB2312 level 1), after folding to simplified.
+
+    Real Chinese text scores about 0.9; Big5 bytes read as GBK, or the reverse, score far lower.
+    """
+    from compliance.text.normalize import fold_table
+
+    table = fold_table()
+    han = common = 0
+    for ch in text[:4000]:
+        if "\u4e00" <= ch <= "\u9fff":
+            han += 1
+            try:
+                lead = table.fold_char(ch).encode("gb2312")[0]
+            except (UnicodeEncodeError, IndexError):
+                continue
+            common += 0xB0 <= lead <= 0xD7
+    return common / han if han else 0.0
+
+
+def _plausible(text: str) -> bool:
+    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f") or "\ue000" <= c <= "\uf8ff")
+    return bad <= max(2, len(text) // 200)
+
+
+def detect_encoding(sample: bytes, *, complete: bool) -> tuple[str, int]:
+    """Encoding name and BOM length for data starting with ``sample``.
+
+    ``complete`` says whether ``sample`` is the whole input (a truncated sample may end mid-character).
+    """
+    found = _bom(sample)
+    if found:
+        return found
+    utf16 = _utf16_without_bom(sample[:4096])
+    if utf16:
+        return utf16, 0
+    head = sample if complete else sample[: max(0, len(sample) - 4)]
+    try:
+        if _plausible(head.decode("utf-8")):
+            return "utf-8", 0
+    except UnicodeDecodeError:
+        pass
+    # GB18030 accepts most double-byte data, Big5 included: prefer whichever reads as common characters.
+    scores: dict[str, float] = {}
+    for name in ("gb18030", "big5"):
+        try:
+            text = head.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text):
+            scores[name] = _common_ratio(text)
+    if scores:
+        best = max(scores, key=lambda n: (scores[n], n == "gb18030"))
+        return best, 0
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is not None and best.encoding:
+        return best.encoding, 0
+    raise UndecodableError("the bytes are not text in any supported encoding")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Whole input → (text, encoding)."""
+    name, skip = detect_encoding(data[: 1 << 16] if len(data) > 1 << 16 else data, complete=len(data) <= 1 << 16)
+    try:
+        return data[skip:].decode(name), name
+    except UnicodeDecodeError:
+        # The sample looked like ``name`` but a later part does not: take the next candidate on all of it.
+        for alt in ("utf-8", "gb18030"):
+            try:
+                return data.decode(alt), alt
+            except UnicodeDecodeError:
+                continue
+        raise UndecodableError(f"the text is not valid {name} past the first 64 KB") from None

@@ -1,0 +1,288 @@
+"""The text engine: fold → one automaton pass → per-candidate checks → findings.
+
+Hot path: one numpy fold and one pyahocorasick pass over the whole text. Everything per candidate
+(regex verification, word boundaries, context) runs only where the automaton found something.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from compliance.contract import Finding, Location, Origin, Severity, Status
+from compliance.rules.loader import RuleSet
+from compliance.rules.schema import Boundary, Exemption, Rule
+from compliance.text.boundary import on_boundary
+from compliance.text.context import (
+    CLAUSE_BREAKS,
+    ContextRules,
+    in_doc_number,
+    in_official_title,
+    official_document,
+    stated_not_claimed,
+)
+from compliance.text.normalize import Normalized, normalize
+from compliance.text.variants import pinyin_variants
+
+TERM, ANCHOR, NOT_INSIDE, REVIEW_INSIDE = range(4)
+_CONTEXT_CHARS = 24
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: Rule
+    basis: str
+    action: str
+    authority: str
+    regexes: tuple[re.Pattern[str], ...]
+    windows: tuple[int, ...]
+    exempt_prohibition: bool
+    exempt_title: bool
+    exempt_doc_number: bool
+    exempt_official: bool
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int  # normalised
+    end: int
+    rid: int
+    term: str
+    pinyin_lead: bool = False
+    pinyin_tail: bool = False
+    pinyin: bool = False
+
+
+class TextAnalyzer:
+    """Finds every rule's hits in one text. Thread-safe after construction (read-only state)."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.context = ContextRules.from_file(ruleset.context)
+        self.rules: list[_Compiled] = []
+        entries: dict[str, list[tuple[int, int, object, int]]] = {}
+
+        def add(key: str, entry: tuple[int, int, object, int]) -> None:
+            entries.setdefault(key, []).append(entry)
+
+        for rid, rule in enumerate(ruleset.rules):
+            exempt = set(rule.exempt)
+            self.rules.append(
+                _Compiled(
+                    rule=rule,
+                    basis=ruleset.basis(rule),
+                    action=ruleset.action(rule),
+                    authority=ruleset.authority(rule),
+                    regexes=tuple(re.compile(p.regex) for p in rule.patterns),
+                    windows=tuple(p.window for p in rule.patterns),
+                    exempt_prohibition=Exemption.PROHIBITION in exempt,
+                    exempt_title=Exemption.TITLE in exempt,
+                    exempt_doc_number=Exemption.DOC_NUMBER in exempt,
+                    exempt_official=Exemption.OFFICIAL_DOCUMENT in exempt,
+                )
+            )
+            for term in rule.terms:
+                add(term, (TERM, rid, (term, False, False), len(term)))
+                if rule.pinyin:
+                    for variant in pinyin_variants(term):
+                        lead, tail = variant[0].isascii(), variant[-1].isascii()
+                        add(variant, (TERM, rid, (term, lead, tail), len(variant)))
+            for pid, pattern in enumerate(rule.patterns):
+                for anchor in pattern.anchors:
+                    add(anchor, (ANCHOR, rid, pid, len(anchor)))
+            for phrase in rule.not_inside:
+                add(phrase, (NOT_INSIDE, rid, None, len(phrase)))
+            for phrase in rule.review_inside:
+                add(phrase, (REVIEW_INSIDE, rid, None, len(phrase)))
+
+        automaton = ahocorasick.Automaton()
+        for key, items in entries.items():
+            automaton.add_word(key, tuple(items))
+        automaton.make_automaton()
+        self.automaton = automaton
+        self.max_key = max(len(k) for k in entries)
+
+    # -- hot path -------------------------------------------------------------------------------
+
+    def analyze(
+        self,
+        text: str,
+        *,
+        official: bool | None = None,
+        page: int | None = None,
+        origin: Origin = Origin.TEXT,
+        offset: int = 0,
+        keep: tuple[int, int] | None = None,
+    ) -> list[Finding]:
+        """Findings in ``text``; offsets are shifted by ``offset``.
+
+        ``keep`` = original [lo, hi) within ``text``: only hits starting there are reported (chunked
+        streaming passes overlapping windows so that no term is cut at a chunk edge).
+        ``official`` = whether the document is a government notice; decided here from the text if None.
+        """
+        norm = normalize(text)
+        hits = list(self.automaton.iter(norm.text))
+        if not hits:
+            return []
+        if official is None:
+            official = official_document(text, self.context)
+
+        candidates: list[_Candidate] = []
+        anchors: list[tuple[int, int, int, int]] = []
+        fences: dict[int, list[tuple[int, int, int]]] = {}
+        for last, items in hits:
+            for kind, rid, data, klen in items:
+                start = last - klen + 1
+                if kind == TERM:
+                    term, lead, tail = data  # type: ignore[misc]
+                    candidates.append(_Candidate(start, last + 1, rid, term, lead, tail, lead or tail))
+                elif kind == ANCHOR:
+                    anchors.append((start, last + 1, rid, data))  # type: ignore[arg-type]
+                else:
+                    fences.setdefault(rid, []).append((start, last + 1, kind))
+        if anchors:
+            candidates.extend(self._verify_patterns(norm.text, anchors))
+
+        findings: list[tuple[_Candidate, Finding]] = []
+        for cand in candidates:
+            finding = self._judge(text, norm, cand, fences.get(cand.rid), official, page, origin, keep)
+            if finding is not None:
+                findings.append((cand, finding))
+        kept = _drop_contained(findings)
+        if offset:
+            for f in kept:
+                loc = f.location
+                loc.start = (loc.start or 0) + offset
+                loc.end = (loc.end or 0) + offset
+        return kept
+
+    def _verify_patterns(self, ntext: str, anchors: list[tuple[int, int, int, int]]) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        seen: set[tuple[int, int, int]] = set()
+        for start, end, rid, pid in anchors:
+            comp = self.rules[rid]
+            regex, window = comp.regexes[pid], comp.windows[pid]
+            lo, hi = max(0, start - window), min(len(ntext), end + window)
+            for m in regex.finditer(ntext, lo, hi):
+                ms, me = m.span()
+                if ms < end and me > start and (ms, me, rid) not in seen:
+                    seen.add((ms, me, rid))
+                    groups = m.groupdict()
+                    term = groups.get("term") or m.group(0)
+                    out.append(_Candidate(ms, me, rid, term))
+        return out
+
+    def _judge(
+        self,
+        text: str,
+        norm: Normalized,
+        cand: _Candidate,
+        fences: list[tuple[int, int, int]] | None,
+        official: bool,
+        page: int | None,
+        origin: Origin,
+        keep: tuple[int, int] | None,
+    ) -> Finding | None:
+        comp = self.rules[cand.rid]
+        rule = comp.rule
+        s, e = cand.start, cand.end
+        os_, oe = norm.span(s, e)
+        if keep is not None and not keep[0] <= os_ < keep[1]:
+            return None
+        notes: list[str] = []
+        status = Status(rule.status)
+        confidence = rule.confidence
+
+        if cand.pinyin:
+            # bao过 must stand apart from other Latin words (Taobao过年 is not bao过).
+            if cand.pinyin_lead and os_ > 0 and text[os_ - 1] in _LATIN:
+                return None
+            if cand.pinyin_tail and oe < len(text) and text[oe] in _LATIN:
+                return None
+            notes.append("pinyin stands in for characters")
+            confidence *= 0.9
+
+        if fences:
+            for fs, fe, kind in fences:
+                if fs <= s and e <= fe:
+                    if kind == NOT_INSIDE:
+                        return None
+                    if status is Status.VIOLATION:
+                        status = Status.REVIEW
+                        confidence *= 0.6
+                        notes.append(f"part of {norm.text[fs:fe]!r}, which may be an official designation")
+
+        evidence = text[os_:oe]
+        if oe - os_ != e - s:
+            # Characters were dropped inside the hit: deliberate separators, or clause punctuation.
+            if any(ch in CLAUSE_BREAKS and ch not in "\n\r" for ch in evidence):
+                if not rule.breaks:
+                    return None
+                confidence *= 0.8
+                notes.append("spans punctuation")
+            else:
+                notes.append("separators inside the term")
+
+        if not on_boundary(norm.text, s, e, rule.boundary) and not cand.pinyin:
+            return None
+        if rule.boundary is Boundary.NONE and not rule.patterns and len(cand.term) <= 2:
+            confidence *= 0.9
+
+        if comp.exempt_doc_number and in_doc_number(text, oe):
+            return None
+        if comp.exempt_title and in_official_title(text, os_, oe, self.context):
+            return None
+        if comp.exempt_prohibition and stated_not_claimed(text, norm, os_, oe, self.context):
+            return None
+        if comp.exempt_official and official:
+            return None
+
+        if evidence != cand.term and "pinyin" not in " ".join(notes):
+            if norm.text[s:e] == cand.term and evidence.replace(" ", "") != cand.term:
+                notes.append("matched after folding (traditional, full-width, case or separators)")
+        ctx_lo, ctx_hi = max(0, os_ - _CONTEXT_CHARS), min(len(text), oe + _CONTEXT_CHARS)
+        fingerprint = hashlib.sha1(f"{rule.id}|{cand.term}|{page}|{os_}|{oe}".encode()).hexdigest()[:16]
+        return Finding.model_construct(
+            rule_id=rule.id,
+            category=rule.category,
+            severity=rule.severity if status is Status.VIOLATION else _review_severity(rule.severity),
+            confidence=round(min(confidence, 1.0), 3),
+            term=cand.term,
+            evidence=evidence,
+            location=Location.model_construct(page=page, start=os_, end=oe, bbox=None, origin=origin),
+            basis=comp.basis,
+            action=comp.action,
+            authority=comp.authority,
+            status=status,
+            message=rule.message,
+            context=text[ctx_lo:ctx_hi],
+            notes=notes,
+            fingerprint=fingerprint,
+        )
+
+
+def _review_severity(sev: Severity) -> Severity:
+    return Severity.MEDIUM if sev is Severity.HIGH else Severity.LOW
+
+
+def _drop_contained(findings: list[tuple[_Candidate, Finding]]) -> list[Finding]:
+    """Within one category, a hit inside a longer hit is the same claim: keep the longer one."""
+    findings.sort(key=lambda cf: (cf[1].category, cf[1].location.start, -(cf[1].location.end or 0)))
+    out: list[Finding] = []
+    last_cat = None
+    reach = -1
+    for _, f in findings:
+        start, end = f.location.start or 0, f.location.end or 0
+        if f.category == last_cat and end <= reach:
+            continue
+        if f.category != last_cat:
+            last_cat, reach = f.category, end
+        else:
+            reach = max(reach, end)
+        out.append(f)
+    out.sort(key=lambda f: (f.location.start or 0, f.category))
+    return out

@@ -1,0 +1,79 @@
+"""Analyse text of any length in overlapping windows, holding one window at a time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from compliance.contract import Finding, Origin
+from compliance.text.analyzer import TextAnalyzer
+from compliance.text.context import official_document
+
+# Context a hit may need on either side (clause scope, word window, pattern window); hits are
+# reported by the window whose core holds their start, so nothing is found twice or cut in half.
+_PRE = 256
+_POST = 256
+_HEAD = 20_000  # characters read to decide whether the document is a government notice
+
+
+@dataclass
+class StreamResult:
+    findings: list[Finding] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    truncated: bool = False
+    characters: int = 0
+
+
+def analyze_stream(
+    analyzer: TextAnalyzer,
+    pieces: Iterable[str],
+    *,
+    chunk_chars: int,
+    max_findings: int,
+    page: int | None = None,
+    origin: Origin = Origin.TEXT,
+) -> StreamResult:
+    result = StreamResult()
+    buf = ""  # text from global offset ``base``
+    base = 0
+    core = 0  # global offset where the next window's core begins
+    official: bool | None = None
+
+    def run(window_lo: int, core_lo: int, core_hi: int) -> None:
+        nonlocal official
+        window = buf[window_lo - base : min(len(buf), core_hi - base + _POST)]
+        if official is None:
+            official = official_document(buf[:_HEAD] if base == 0 else window, analyzer.context)
+        found = analyzer.analyze(
+            window,
+            official=official,
+            page=page,
+            origin=origin,
+            offset=window_lo,
+            keep=(core_lo - window_lo, core_hi - window_lo),
+        )
+        for f in found:
+            result.counts[f.category.value] += 1
+            if len(result.findings) < max_findings:
+                result.findings.append(f)
+            else:
+                result.truncated = True
+
+    for piece in pieces:
+        if not piece:
+            continue
+        buf += piece
+        result.characters += len(piece)
+        while base + len(buf) - core >= chunk_chars + _POST and (official is not None or len(buf) >= _HEAD):
+            lo = max(base, core - _PRE)
+            run(lo, core, core + chunk_chars)
+            core += chunk_chars
+            keep_from = max(base, core - _PRE)
+            buf = buf[keep_from - base :]
+            base = keep_from
+    if base + len(buf) > core or result.characters == 0:
+        lo = max(base, core - _PRE)
+        if buf:
+            run(lo, core, base + len(buf))
+    return result
