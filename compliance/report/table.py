@@ -14,6 +14,7 @@ _VERDICT_STYLE = {
     Verdict.CLEAN: "bold green",
     Verdict.ERROR: "bold magenta",
 }
+_SIDE = 8  # context characters shown on each side of the evidence
 _SEVERITY_STYLE = {"high": "red", "medium": "yellow", "low": "cyan"}
 
 
@@ -24,9 +25,10 @@ def _highlighted(f: Finding) -> Text:
     if idx < 0:
         text.append(f.evidence, style="bold reverse red")
         return text
-    text.append(context[:idx].replace("\n", "⏎"))
+    before, after = context[:idx][-_SIDE:], context[idx + len(f.evidence) :][:_SIDE]
+    text.append(before.replace("\n", "⏎"))
     text.append(f.evidence.replace("\n", "⏎"), style="bold reverse red")
-    text.append(context[idx + len(f.evidence) :].replace("\n", "⏎"))
+    text.append(after.replace("\n", "⏎"))
     return text
 
 
