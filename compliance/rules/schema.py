@@ -32,6 +32,7 @@ class Exemption(StrEnum):
     TITLE = "title"  # 《中华人民共和国广告法》, 《国家职业资格目录》
     DOC_NUMBER = "doc_number"  # 人社部发〔2024〕29号
     OFFICIAL_DOCUMENT = "official_document"  # the whole text is a government notice
+    NEGATION = "negation"  # 未经人社部门备案, 不承诺包过: the claim is denied, not made
 
 
 class _Strict(BaseModel):
@@ -104,6 +105,7 @@ class ContextFile(_Strict):
     """Shared context vocabulary (prohibition markers, official-document signals)."""
 
     prohibition_markers: list[str]
+    negation_markers: list[str]
     mention_markers: list[str]
     official_title_suffixes: list[str]
     official_document_markers: list[str]

@@ -21,6 +21,7 @@ from compliance.text.context import (
     ContextRules,
     in_doc_number,
     in_official_title,
+    negated,
     official_document,
     stated_not_claimed,
 )
@@ -44,6 +45,7 @@ class _Compiled:
     exempt_title: bool
     exempt_doc_number: bool
     exempt_official: bool
+    exempt_negation: bool
 
 
 @dataclass(slots=True)
@@ -83,6 +85,7 @@ class TextAnalyzer:
                     exempt_title=Exemption.TITLE in exempt,
                     exempt_doc_number=Exemption.DOC_NUMBER in exempt,
                     exempt_official=Exemption.OFFICIAL_DOCUMENT in exempt,
+                    exempt_negation=Exemption.NEGATION in exempt,
                 )
             )
             for term in rule.terms:
@@ -232,6 +235,8 @@ class TextAnalyzer:
         if rule.boundary is Boundary.NONE and not rule.patterns and len(cand.term) <= 2:
             confidence *= 0.9
 
+        if comp.exempt_negation and negated(norm.text, s, self.context):
+            return None
         if comp.exempt_doc_number and in_doc_number(text, oe):
             return None
         if comp.exempt_title and in_official_title(text, os_, oe, self.context):

@@ -32,6 +32,7 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class ContextRules:
     prohibition: re.Pattern[str]
+    negations: tuple[str, ...]
     mention: re.Pattern[str]
     title_suffixes: tuple[str, ...]
     official_markers: tuple[str, ...]
@@ -41,6 +42,7 @@ class ContextRules:
     def from_file(cls, ctx: ContextFile) -> ContextRules:
         return cls(
             prohibition=_alternation(ctx.prohibition_markers),
+            negations=tuple(sorted({fold(w) for w in ctx.negation_markers}, key=len, reverse=True)),
             mention=_alternation(ctx.mention_markers),
             title_suffixes=tuple(fold(s) for s in ctx.official_title_suffixes),
             official_markers=tuple(dict.fromkeys(fold(s) for s in ctx.official_document_markers)),
@@ -89,6 +91,14 @@ def stated_not_claimed(text: str, norm: Normalized, start: int, end: int, rules:
     ):
         return "mention"
     return None
+
+
+_NEGATION_REACH = 4
+
+
+def negated(ntext: str, start: int, rules: ContextRules) -> bool:
+    """A negation right before the normalised hit start: 未经人社部门备案, 不承诺包过, 非国家机关."""
+    return ntext[max(0, start - _NEGATION_REACH) : start].endswith(rules.negations)
 
 
 def in_official_title(text: str, start: int, end: int, rules: ContextRules) -> bool:
