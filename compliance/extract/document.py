@@ -7,7 +7,9 @@ The text engine reads ``Page.text``; a finding's ``[start, end)`` in that text m
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from compliance.contract import Origin
 
@@ -33,6 +35,12 @@ class Page:
     origin: Origin = Origin.TEXT
     width: float | None = None
     height: float | None = None
+    # Where the page came from inside a container (word/media/image1.png); None for the input itself.
+    part: str | None = None
+    # A picture of the page for evidence images: returns a PIL image whose pixels are ``raster_scale`` times the
+    # page's box units (1 for images in pixels; 2 for PDF points rendered at 144 dpi). Lazy: drawn only if needed.
+    raster: Callable[[], Any] | None = field(default=None, repr=False)
+    raster_scale: float = 1.0
     _starts: list[int] = field(default_factory=list, repr=False)
     _text: str | None = field(default=None, repr=False)
 
