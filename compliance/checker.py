@@ -6,29 +6,30 @@ import codecs
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from compliance import __version__
-from compliance.contract import EngineInfo, ErrorInfo, Origin, Report, Result, Verdict
+from compliance.contract import EngineInfo, ErrorInfo, Finding, Origin, Report, Result, Verdict
 from compliance.extract.decode import UndecodableError, decode, detect_encoding
+from compliance.extract.document import Document, Page, Segment
+from compliance.extract.errors import ExtractError
 from compliance.extract.html import html_text
 from compliance.extract.sniff import sniff
 from compliance.rules.loader import RuleSet, load_rules
 from compliance.settings import Settings
 from compliance.text.analyzer import TextAnalyzer
+from compliance.text.context import official_document
 from compliance.text.stream import StreamResult, analyze_stream
 from compliance.verdict import verdict_of
 
 ENGINE_NAME = "compliance"
 _SNIFF_BYTES = 1 << 16
+_HEAD_CHARS = 20_000
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/tiff", "image/bmp", "image/webp"})
 
-
-class InputError(Exception):
-    """A problem with one input: becomes that input's ``error`` report, never a crash."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+# Kept for callers of the first release: the one input error type is ExtractError.
+InputError = ExtractError
 
 
 def error_report(source: str, code: str, message: str, *, sha256: str | None = None,
@@ -42,6 +43,7 @@ class Checker:
         self.settings = settings or Settings()
         self.ruleset = ruleset or load_rules(self.settings.lexicon_dir)
         self.analyzer = TextAnalyzer(self.ruleset)
+        self._ocr: Any = None
 
     @property
     def engine(self) -> EngineInfo:
@@ -57,7 +59,7 @@ class Checker:
         found = self._analyze([text])
         return self._report(source, digest, "text/plain", found)
 
-    def check_bytes(self, data: bytes, *, source: str = "bytes") -> Report:
+    def check_bytes(self, data: bytes, *, source: str = "bytes", annotate_dir: Path | None = None) -> Report:
         digest = hashlib.sha256(data).hexdigest()
         if len(data) > self.settings.max_file_bytes:
             return error_report(source, "file_too_large",
@@ -65,57 +67,134 @@ class Checker:
                                 sha256=digest)
         media = sniff(data[:_SNIFF_BYTES], complete=len(data) <= _SNIFF_BYTES, whole=data)
         try:
-            found, encoding = self._extract_bytes(data, media)
-        except InputError as exc:
+            document = self.extract(data, media)
+            report = self.check_document(document, source=source, sha256=digest)
+        except ExtractError as exc:
             return error_report(source, exc.code, exc.message, sha256=digest, media_type=media)
-        return self._report(source, digest, media, found, encoding=encoding)
+        if annotate_dir is not None and report.findings:
+            from compliance.report.annotate import annotate
 
-    def check_file(self, path: str | Path) -> Report:
+            report.annotations = annotate(document, report, annotate_dir)
+        return report
+
+    def check_file(self, path: str | Path, *, annotate_dir: Path | None = None) -> Report:
         path = Path(path)
         source = str(path)
         try:
-            size = path.stat().st_size
             if path.is_dir():
                 return error_report(source, "is_directory", "a directory, not a file")
+            size = path.stat().st_size
             if size > self.settings.max_file_bytes:
                 return error_report(source, "file_too_large",
                                     f"{size} bytes exceeds the limit of {self.settings.max_file_bytes}")
             with path.open("rb") as fh:
                 head = fh.read(_SNIFF_BYTES)
                 complete = len(head) < _SNIFF_BYTES
-                whole = head if complete else None
-                if head.startswith(b"PK\x03\x04") and not complete:
-                    whole = head + fh.read()
-                media = sniff(head, complete=complete, whole=whole)
-                if media == "text/plain" and not complete:
-                    return self._check_text_stream(source, fh, head)
-                data = whole if whole is not None else head + fh.read()
+                if not complete and not head.startswith(b"PK\x03\x04"):
+                    media = sniff(head, complete=False)
+                    if media == "text/plain":
+                        return self._check_text_stream(source, fh, head)
+                data = head if complete else head + fh.read()
         except FileNotFoundError:
             return error_report(source, "not_found", "no such file")
         except PermissionError:
             return error_report(source, "unreadable", "permission denied")
         except OSError as exc:
             return error_report(source, "unreadable", exc.strerror or str(exc))
-        return self.check_bytes(data, source=source)
+        return self.check_bytes(data, source=source, annotate_dir=annotate_dir)
 
-    # -- internals ------------------------------------------------------------------------------
+    # -- extraction -----------------------------------------------------------------------------
+
+    def extract(self, data: bytes, media: str) -> Document:
+        """The Document of ``data`` (whose content is ``media``); raises ExtractError."""
+        if media in ("text/plain", "text/html"):
+            try:
+                text, encoding = decode(data)
+            except UndecodableError as exc:
+                raise ExtractError("undecodable", str(exc)) from exc
+            if media == "text/html":
+                return Document(media, [Page(None, [Segment(html_text(text))], Origin.HTML)], encoding)
+            return Document(media, [Page(None, [Segment(text)], Origin.TEXT)], encoding)
+        if media == "application/pdf":
+            from compliance.extract.pdf import pdf_document
+
+            return pdf_document(data, max_pages=self.settings.max_pdf_pages, ocr=self._ocr_segments)
+        if media == DOCX:
+            from compliance.extract.docx import docx_document
+
+            return docx_document(data, max_unpacked_bytes=self.settings.max_archive_bytes,
+                                 images=self._image_pages)
+        if media in IMAGE_TYPES:
+            return Document(media, self._image_pages(data))
+        if media == "application/zip":
+            raise ExtractError("unsupported_media", "a ZIP archive: check it as a batch (compliance check FILE.zip)")
+        raise ExtractError("unsupported_media", f"{media} content is not supported")
+
+    def _backend(self) -> Any:
+        if self._ocr is None:
+            from compliance.ocr.base import OcrUnavailable, get_backend
+
+            try:
+                self._ocr = get_backend(self.settings.ocr_backend, self.settings)
+            except OcrUnavailable as exc:
+                raise ExtractError("ocr_unavailable", str(exc)) from exc
+        return self._ocr
+
+    def _image_pages(self, data: bytes) -> list[Page]:
+        try:
+            from compliance.extract.image import image_document
+        except ImportError as exc:
+            raise ExtractError("ocr_unavailable", f"image reading is not installed: {exc}") from exc
+        return image_document(data, backend=self._backend(), max_pixels=self.settings.max_image_pixels).pages
+
+    def _ocr_segments(self, image: Any) -> list[Segment]:
+        try:
+            from compliance.extract.image import ocr_image
+        except ImportError as exc:
+            raise ExtractError("ocr_unavailable", f"image reading is not installed: {exc}") from exc
+        return ocr_image(image, backend=self._backend(), max_pixels=self.settings.max_image_pixels)
+
+    # -- analysis -------------------------------------------------------------------------------
+
+    def check_document(self, document: Document, *, source: str, sha256: str | None = None) -> Report:
+        """Analyse every page; findings get page numbers, boxes and OCR-adjusted confidence."""
+        head = "".join(p.text[:_HEAD_CHARS] for p in document.pages[:3])[:_HEAD_CHARS]
+        official = official_document(head, self.analyzer.context)
+        findings: list[Finding] = []
+        counts: dict[str, int] = {}
+        truncated = False
+        characters = 0
+        for page in document.pages:
+            text = page.text
+            found = analyze_stream(self.analyzer, [text], chunk_chars=self.settings.chunk_chars,
+                                   max_findings=self.settings.max_findings - len(findings), page=page.number,
+                                   origin=page.origin, official=official)
+            characters += found.characters
+            truncated = truncated or found.truncated
+            for cat, n in found.counts.items():
+                counts[cat] = counts.get(cat, 0) + n
+            for f in found.findings:
+                _locate(f, page)
+            findings.extend(found.findings)
+        return Report(
+            source=source,
+            sha256=sha256,
+            media_type=document.media_type,
+            verdict=verdict_of(findings),
+            findings=findings,
+            encoding=document.encoding,
+            pages=len(document.pages) if document.pages and document.pages[0].number is not None else None,
+            characters=characters,
+            counts=dict(sorted(counts.items())),
+            findings_truncated=truncated,
+            warnings=document.warnings,
+        )
 
     def _analyze(self, pieces: list[str] | Iterator[str], origin: Origin = Origin.TEXT) -> StreamResult:
         return analyze_stream(self.analyzer, pieces, chunk_chars=self.settings.chunk_chars,
                               max_findings=self.settings.max_findings, origin=origin)
 
-    def _extract_bytes(self, data: bytes, media: str) -> tuple[StreamResult, str | None]:
-        if media not in ("text/plain", "text/html"):
-            raise InputError("unsupported_media", f"{media} is not supported yet (text, Markdown and HTML are)")
-        try:
-            text, encoding = decode(data)
-        except UndecodableError as exc:
-            raise InputError("undecodable", str(exc)) from exc
-        if media == "text/html":
-            return self._analyze([html_text(text)], Origin.HTML), encoding
-        return self._analyze([text]), encoding
-
-    def _check_text_stream(self, source: str, fh: object, head: bytes) -> Report:
+    def _check_text_stream(self, source: str, fh: IO[bytes], head: bytes) -> Report:
         """Large plain-text files: decode and analyse block by block, never holding the whole file."""
         hasher = hashlib.sha256()
         try:
@@ -129,7 +208,7 @@ class Checker:
             hasher.update(head)
             yield decoder.decode(head[skip:])
             while True:
-                data = fh.read(block)  # type: ignore[attr-defined]
+                data = fh.read(block)
                 if not data:
                     break
                 hasher.update(data)
@@ -157,3 +236,19 @@ class Checker:
             counts=dict(sorted(found.counts.items())),
             findings_truncated=found.truncated,
         )
+
+
+def _locate(f: Finding, page: Page) -> None:
+    """Box and OCR confidence for a finding on ``page`` (the engine knows only text offsets)."""
+    loc = f.location
+    loc.part = page.part
+    if loc.start is None or loc.end is None:
+        return
+    box = page.bbox_for(loc.start, loc.end)
+    if box is not None:
+        loc.bbox = [round(v, 1) for v in box]
+    ocr_conf = page.confidence_for(loc.start, loc.end)
+    if ocr_conf is not None and ocr_conf < 0.98:
+        # A misread line is weaker evidence: scale down, never below half the rule's confidence.
+        f.confidence = round(f.confidence * (0.5 + 0.5 * max(0.0, ocr_conf)), 3)
+        f.notes.append(f"OCR confidence {ocr_conf:.2f}")

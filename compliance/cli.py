@@ -18,7 +18,8 @@ from compliance.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Vocational-training ad and certificate compliance checks.")
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Vocational-training ad and certificate compliance checks.")
 lexicon_app = typer.Typer(no_args_is_help=True, help="Work on the rule lexicons.")
 app.add_typer(lexicon_app, name="lexicon")
 

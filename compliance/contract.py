@@ -67,6 +67,7 @@ class Location(BaseModel):
     end: int | None = Field(None, description="end offset (exclusive); text[start:end] == evidence")
     bbox: list[float] | None = Field(None, description="[x0, y0, x1, y1] in the page's own pixel/point space")
     origin: Origin = Origin.TEXT
+    part: str | None = Field(None, description="the embedded part the page came from (word/media/image1.png)")
 
 
 class Finding(BaseModel):
@@ -112,6 +113,8 @@ class Report(BaseModel):
     characters: int | None = Field(None, description="characters of text analysed")
     counts: dict[str, int] = Field(default_factory=dict, description="findings per category")
     findings_truncated: bool = Field(False, description="True when more findings existed than were kept")
+    warnings: list[str] = Field(default_factory=list, description="what could not be read, short of an error")
+    annotations: list[str] = Field(default_factory=list, description="evidence pictures written for this input")
 
     @property
     def categories(self) -> list[str]:

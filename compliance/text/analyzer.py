@@ -281,7 +281,7 @@ def _drop_contained(findings: list[tuple[_Candidate, Finding]]) -> list[Finding]
     last_cat = None
     reach = -1
     for _, f in findings:
-        start, end = f.location.start or 0, f.location.end or 0
+        end = f.location.end or 0
         if f.category == last_cat and end <= reach:
             continue
         if f.category != last_cat:

@@ -33,12 +33,13 @@ def analyze_stream(
     max_findings: int,
     page: int | None = None,
     origin: Origin = Origin.TEXT,
+    official: bool | None = None,
 ) -> StreamResult:
+    """``official``: whether the document is a government notice; decided from the text's head if None."""
     result = StreamResult()
     buf = ""  # text from global offset ``base``
     base = 0
     core = 0  # global offset where the next window's core begins
-    official: bool | None = None
 
     def run(window_lo: int, core_lo: int, core_hi: int) -> None:
         nonlocal official
