@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -40,10 +40,12 @@ def _err(message: str) -> None:
     typer.echo(f"compliance: {message}", err=True)
 
 
-def _checker(lexicon: Path | None) -> Checker:
+def _checker(lexicon: Path | None, ocr: str | None = None) -> Checker:
     settings = Settings()
     if lexicon is not None:
         settings = settings.model_copy(update={"lexicon_dir": lexicon})
+    if ocr is not None:
+        settings = settings.model_copy(update={"ocr_backend": ocr})
     try:
         return Checker(settings)
     except LexiconError as exc:
@@ -51,62 +53,86 @@ def _checker(lexicon: Path | None) -> Checker:
         raise typer.Exit(EXIT_ERROR) from None
 
 
-def _expand(paths: list[str]) -> Iterator[str]:
-    for raw in paths:
-        p = Path(raw)
-        if raw != "-" and p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file())
-            if not files:
-                _err(f"{raw}: directory holds no files")
-            yield from (str(f) for f in files)
-        else:
-            yield raw
+class OcrChoice(StrEnum):
+    rapidocr = "rapidocr"
+    tesseract = "tesseract"
 
 
-def _inputs(checker: Checker, paths: list[str], texts: list[str]) -> Iterator[Report]:
-    for i, text in enumerate(texts):
-        yield checker.check_text(text, source=f"--text[{i}]" if len(texts) > 1 else "--text")
-    for raw in _expand(paths):
-        if raw == "-":
-            yield checker.check_bytes(sys.stdin.buffer.read(), source="<stdin>")
-        else:
-            yield checker.check_file(raw)
+def _progress() -> Any:
+    """A progress bar on stderr, only when a person is watching it."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True)
 
 
 @app.command()
 def check(
-    paths: Annotated[list[str] | None, typer.Argument(help="files or folders to check; - reads stdin")] = None,
+    paths: Annotated[list[str] | None, typer.Argument(help="files, folders or .zip archives; - reads stdin")] = None,
     text: Annotated[list[str] | None, typer.Option("--text", help="check this text (repeatable)")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="output format")] = OutputFormat.table,
     fail_on: Annotated[Severity, typer.Option("--fail-on", help="exit 1 when a finding is at least this severe")]
     = Severity.LOW,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="worker processes")] = 1,
+    summary: Annotated[str | None, typer.Option("--summary", help="write a CSV summary to this file, one row "
+                                                                "per input (- for stdout)")] = None,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="write evidence pictures (PNG) here",
+                                                  file_okay=False)] = None,
+    ocr: Annotated[OcrChoice | None, typer.Option("--ocr", help="OCR engine for images and scans")] = None,
     lexicon: LexiconOption = None,
 ) -> None:
-    """Check files, folders, stdin or --text for prohibited wording; print the finding contract."""
+    """Check files, folders, archives, stdin or --text; print the finding contract."""
+    from compliance.batch import expand, run_batch
+    from compliance.report.summary import SummaryWriter
+
     paths, texts = paths or [], text or []
     if not paths and not texts:
         _err("nothing to check: give PATH..., - for stdin, or --text")
         raise typer.Exit(EXIT_ERROR)
-    checker = _checker(lexicon)
+    checker = _checker(lexicon, ocr.value if ocr else None)
     console = Console(soft_wrap=False)
     reports: list[Report] = []
     worst = EXIT_CLEAN
-    for report in _inputs(checker, paths, texts):
-        if report.verdict is Verdict.ERROR and report.error is not None:
-            _err(f"{report.source}: {report.error.code}: {report.error.message}")
-        if fmt is OutputFormat.jsonl:
-            sys.stdout.write(checker.result([report]).model_dump_json() + "\n")
-            sys.stdout.flush()
-        elif fmt is OutputFormat.table:
-            from compliance.report.table import render_report
+    summary_writer = SummaryWriter.open(summary) if summary else None
+    progress = _progress()
+    task = progress.add_task("checking", total=None) if progress else None
 
-            render_report(report, console)
-        else:
-            reports.append(report)
-        if report.verdict is Verdict.ERROR:
-            worst = EXIT_ERROR
-        elif worst == EXIT_CLEAN and any(f.severity.rank >= fail_on.rank for f in report.findings):
-            worst = EXIT_FINDINGS
+    def inputs() -> Iterator[Report]:
+        for i, t in enumerate(texts):
+            yield checker.check_text(t, source=f"--text[{i}]" if len(texts) > 1 else "--text")
+        yield from run_batch(expand(paths, checker.settings), checker.settings, jobs=jobs, annotate_dir=annotate,
+                             checker=checker)
+
+    try:
+        if progress:
+            progress.start()
+        for done, report in enumerate(inputs(), start=1):
+            if progress and task is not None:
+                progress.update(task, completed=done, description=f"checking {report.source[-40:]}")
+            if report.verdict is Verdict.ERROR and report.error is not None:
+                _err(f"{report.source}: {report.error.code}: {report.error.message}")
+            if fmt is OutputFormat.jsonl:
+                sys.stdout.write(checker.result([report]).model_dump_json() + "\n")
+                sys.stdout.flush()
+            elif fmt is OutputFormat.table:
+                from compliance.report.table import render_report
+
+                render_report(report, console)
+            else:
+                reports.append(report)
+            if summary_writer:
+                summary_writer.write(report)
+            if report.verdict is Verdict.ERROR:
+                worst = EXIT_ERROR
+            elif worst == EXIT_CLEAN and any(f.severity.rank >= fail_on.rank for f in report.findings):
+                worst = EXIT_FINDINGS
+    finally:
+        if progress:
+            progress.stop()
+        if summary_writer:
+            summary_writer.close()
     if fmt is OutputFormat.json:
         sys.stdout.write(checker.result(reports).model_dump_json(indent=2) + "\n")
     raise typer.Exit(worst)

@@ -50,12 +50,13 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
-def iter_archive(data: bytes, source: str, limits: Limits, depth: int = 1,
+def iter_archive(data: bytes | str, source: str, limits: Limits, depth: int = 1,
                  budget: list[int] | None = None) -> Iterator[Entry | EntryError]:
-    """Entries of the ZIP ``data``; nested ZIPs are opened up to ``limits.max_depth`` levels."""
+    """Entries of the ZIP ``data`` (bytes, or a path: large archives are not read into memory whole);
+    nested ZIPs are opened up to ``limits.max_depth`` levels."""
     budget = budget if budget is not None else [limits.max_total_bytes, limits.max_entries]
     try:
-        zf = zipfile.ZipFile(BytesIO(data))
+        zf = zipfile.ZipFile(BytesIO(data) if isinstance(data, bytes) else data)
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         yield EntryError(source, "archive_unreadable", f"not a readable ZIP archive: {exc}")
