@@ -34,14 +34,6 @@ def _utf16_without_bom(sample: bytes) -> str | None:
         return "utf-16-le"
     if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
         return "utf-16-be"
-    if sample.count(0) == 0 and len(sample) % 2 == 0:
-        for name in ("utf-16-le", "utf-16-be"):
-            try:
-                text = sample.decode(name)
-            except UnicodeDecodeError:
-                continue
-            if text and _cjk_ratio(text) > 0.6:
-                return name
     return None
 
 
@@ -72,9 +64,10 @@ def _common_ratio(text: str) -> float:
     return common / han if han else 0.0
 
 
-def _plausible(text: str) -> bool:
-    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f") or "\ue000" <= c <= "\uf8ff")
-    return bad <= max(2, len(text) // 200)
+def plausible(text: str) -> bool:
+    """Could this be human text? Control characters and private-use code points say it is binary or misread."""
+    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f\x1a") or "\ue000" <= c <= "\uf8ff")
+    return bad <= len(text) // 200
 
 
 def detect_encoding(sample: bytes, *, complete: bool) -> tuple[str, int]:
@@ -90,18 +83,22 @@ def detect_encoding(sample: bytes, *, complete: bool) -> tuple[str, int]:
         return utf16, 0
     head = sample if complete else sample[: max(0, len(sample) - 4)]
     try:
-        if _plausible(head.decode("utf-8")):
+        if plausible(head.decode("utf-8")):
             return "utf-8", 0
     except UnicodeDecodeError:
         pass
-    # GB18030 accepts most double-byte data, Big5 included: prefer whichever reads as common characters.
+    # GB18030 accepts most double-byte data, Big5 and BOM-less UTF-16 included: prefer whichever reads as
+    # common characters.
     scores: dict[str, float] = {}
-    for name in ("gb18030", "big5"):
+    names = ["gb18030", "big5"]
+    if len(head) % 2 == 0 and head.count(0) == 0:
+        names += ["utf-16-le", "utf-16-be"]
+    for name in names:
         try:
             text = head.decode(name)
         except UnicodeDecodeError:
             continue
-        if _plausible(text):
+        if plausible(text) and (not name.startswith("utf-16") or _cjk_ratio(text) > 0.6):
             scores[name] = _common_ratio(text)
     if scores:
         best = max(scores, key=lambda n: (scores[n], n == "gb18030"))

@@ -19,7 +19,8 @@ OcrFn = Callable[[Any], list[Segment]]  # PIL image -> segments in that image's 
 
 RENDER_DPI = 200  # OCR reads Chinese print well from about 200 dpi; more costs time and memory, not recall
 RASTER_DPI = 144  # evidence pictures
-_MIN_TEXT_CHARS = 8  # fewer real characters than this on a page: treat it as scanned
+_MIN_TEXT_CHARS = 8  # fewer real characters than this on a page, with a large picture: treat it as scanned
+_SCAN_COVER = 0.3  # share of the page a picture must cover for the page to count as a scan
 _LINE_TOLERANCE = 3.0  # points: characters whose tops differ by less sit on one line
 
 for _name in ("pdfminer", "pdfplumber"):
@@ -88,7 +89,7 @@ def pdf_document(data: bytes, *, max_pages: int, ocr: OcrFn | None) -> Document:
             except Exception as exc:
                 raise ExtractError("pdf_unreadable", f"page {number}: {_reason(exc)}") from exc
             width, height = float(page.width), float(page.height)
-            if _usable(chars) >= _MIN_TEXT_CHARS:
+            if _usable(chars) >= _MIN_TEXT_CHARS or not _has_scan(page, width * height):
                 pages.append(Page(number, _lines(chars), Origin.PDF, width, height,
                                   raster=_rasterizer(data, number - 1), raster_scale=RASTER_DPI / 72))
                 continue
@@ -102,6 +103,20 @@ def pdf_document(data: bytes, *, max_pages: int, ocr: OcrFn | None) -> Document:
             pages.append(Page(number, segments, Origin.OCR, width, height,
                               raster=_rasterizer(data, number - 1), raster_scale=RASTER_DPI / 72))
     return Document("application/pdf", pages, warnings=warnings)
+
+
+def _has_scan(page: Any, area: float) -> bool:
+    """Does a picture cover a good part of the page (so its text, if any, is in the picture)?"""
+    try:
+        images = page.images
+    except Exception:
+        return False
+    for im in images:
+        w = float(im.get("x1", 0)) - float(im.get("x0", 0))
+        h = float(im.get("bottom", 0)) - float(im.get("top", 0))
+        if area and w * h / area >= _SCAN_COVER:
+            return True
+    return False
 
 
 def _scaled(seg: Segment, k: float) -> Segment:

@@ -6,7 +6,7 @@ import re
 import zipfile
 from io import BytesIO
 
-from compliance.extract.decode import UndecodableError, detect_encoding
+from compliance.extract.decode import UndecodableError, detect_encoding, plausible
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
@@ -53,7 +53,7 @@ def sniff(head: bytes, *, complete: bool, whole: bytes | None = None) -> str:
     except UndecodableError:
         return "application/octet-stream"
     sample = head[skip:].decode(encoding, errors="replace")
-    if sample.count("\ufffd") > max(4, len(sample) // 50):
+    if sample.count("\ufffd") > max(4, len(sample) // 50) or not plausible(sample[:8192]):
         return "application/octet-stream"
     if _HTML.search(sample[:4096]):
         return "text/html"
