@@ -89,7 +89,8 @@ def _fold_rule(rule: Rule, fname: str) -> Rule:
 
     terms = folded(rule.terms, "term")
     patterns = [p.model_copy(update={"anchors": folded(p.anchors, "anchor")}) for p in rule.patterns]
-    keys = terms + [a for p in patterns for a in p.anchors]
+    tokens = [t.model_copy(update={"anchors": folded(t.anchors, "anchor")}) for t in rule.tokens]
+    keys = terms + [a for p in patterns for a in p.anchors] + [a for t in tokens for a in t.anchors]
     for what, phrases in (("not_inside", rule.not_inside), ("review_inside", rule.review_inside)):
         for phrase in folded(phrases, what):
             if not any(k in phrase for k in keys):
@@ -101,6 +102,7 @@ def _fold_rule(rule: Rule, fname: str) -> Rule:
         update={
             "terms": terms,
             "patterns": patterns,
+            "tokens": tokens,
             "not_inside": folded(rule.not_inside, "not_inside"),
             "review_inside": folded(rule.review_inside, "review_inside"),
         }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -56,6 +56,23 @@ class Pattern(_Strict):
         return v
 
 
+class TokenPattern(_Strict):
+    """A spaCy Matcher pattern over jieba words, tried on the clause around any of its anchors."""
+
+    anchors: Annotated[list[str], Field(min_length=1)]
+    pattern: Annotated[list[dict[str, Any]], Field(min_length=1)]
+
+    @field_validator("pattern")
+    @classmethod
+    def _token_specs(cls, v: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        allowed = {"TEXT", "LOWER", "ORTH", "LENGTH", "IS_PUNCT", "IS_DIGIT", "LIKE_NUM", "OP", "REGEX"}
+        for spec in v:
+            unknown = set(spec) - allowed
+            if unknown:
+                raise ValueError(f"token spec keys {sorted(unknown)} are not supported (use {sorted(allowed)})")
+        return v
+
+
 class Examples(_Strict):
     flag: Annotated[list[str], Field(min_length=1)]
     ok: list[str] = Field(default_factory=list)
@@ -69,6 +86,7 @@ class Rule(_Strict):
     confidence: float = Field(0.9, gt=0.0, le=1.0)
     terms: list[str] = Field(default_factory=list)
     patterns: list[Pattern] = Field(default_factory=list)
+    tokens: list[TokenPattern] = Field(default_factory=list)
     boundary: Boundary = Boundary.STRICT
     breaks: bool = Field(True, description="may a hit span clause punctuation (，。；)? Phrases say no")
     pinyin: bool = Field(True, description="also match pinyin standing in for characters (bao过)")
@@ -85,8 +103,8 @@ class Rule(_Strict):
 
     @model_validator(mode="after")
     def _has_matcher(self) -> Rule:
-        if not self.terms and not self.patterns:
-            raise ValueError("a rule needs `terms` or `patterns`")
+        if not self.terms and not self.patterns and not self.tokens:
+            raise ValueError("a rule needs `terms`, `patterns` or `tokens`")
         return self
 
 

@@ -19,16 +19,19 @@ from compliance.text.boundary import on_boundary
 from compliance.text.context import (
     CLAUSE_BREAKS,
     ContextRules,
+    clause_bounds,
     in_doc_number,
     in_official_title,
     negated,
+    norm_pos,
     official_document,
     stated_not_claimed,
 )
 from compliance.text.normalize import Normalized, normalize
+from compliance.text.tokens import TokenMatcher
 from compliance.text.variants import pinyin_variants
 
-TERM, ANCHOR, NOT_INSIDE, REVIEW_INSIDE = range(4)
+TERM, ANCHOR, NOT_INSIDE, REVIEW_INSIDE, TOKEN_ANCHOR = range(5)
 _CONTEXT_CHARS = 24
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -41,6 +44,7 @@ class _Compiled:
     authority: str
     regexes: tuple[re.Pattern[str], ...]
     windows: tuple[int, ...]
+    tokens: TokenMatcher | None
     exempt_prohibition: bool
     exempt_title: bool
     exempt_doc_number: bool
@@ -81,6 +85,7 @@ class TextAnalyzer:
                     authority=ruleset.authority(rule),
                     regexes=tuple(re.compile(p.regex) for p in rule.patterns),
                     windows=tuple(p.window for p in rule.patterns),
+                    tokens=TokenMatcher([t.pattern for t in rule.tokens]) if rule.tokens else None,
                     exempt_prohibition=Exemption.PROHIBITION in exempt,
                     exempt_title=Exemption.TITLE in exempt,
                     exempt_doc_number=Exemption.DOC_NUMBER in exempt,
@@ -97,6 +102,9 @@ class TextAnalyzer:
             for pid, pattern in enumerate(rule.patterns):
                 for anchor in pattern.anchors:
                     add(anchor, (ANCHOR, rid, pid, len(anchor)))
+            for tid, tokens in enumerate(rule.tokens):
+                for anchor in tokens.anchors:
+                    add(anchor, (TOKEN_ANCHOR, rid, tid, len(anchor)))
             for phrase in rule.not_inside:
                 add(phrase, (NOT_INSIDE, rid, None, len(phrase)))
             for phrase in rule.review_inside:
@@ -136,6 +144,7 @@ class TextAnalyzer:
 
         candidates: list[_Candidate] = []
         anchors: list[tuple[int, int, int, int]] = []
+        token_anchors: list[tuple[int, int, int, int]] = []
         fences: dict[int, list[tuple[int, int, int]]] = {}
         for last, items in hits:
             for kind, rid, data, klen in items:
@@ -145,10 +154,14 @@ class TextAnalyzer:
                     candidates.append(_Candidate(start, last + 1, rid, term, lead, tail, lead or tail))
                 elif kind == ANCHOR:
                     anchors.append((start, last + 1, rid, data))  # type: ignore[arg-type]
+                elif kind == TOKEN_ANCHOR:
+                    token_anchors.append((start, last + 1, rid, data))  # type: ignore[arg-type]
                 else:
                     fences.setdefault(rid, []).append((start, last + 1, kind))
         if anchors:
             candidates.extend(self._verify_patterns(norm.text, anchors))
+        if token_anchors:
+            candidates.extend(self._verify_tokens(text, norm, token_anchors))
 
         findings: list[tuple[_Candidate, Finding]] = []
         for cand in candidates:
@@ -177,6 +190,24 @@ class TextAnalyzer:
                     groups = m.groupdict()
                     term = groups.get("term") or m.group(0)
                     out.append(_Candidate(ms, me, rid, term))
+        return out
+
+    def _verify_tokens(self, text: str, norm: Normalized,
+                       anchors: list[tuple[int, int, int, int]]) -> list[_Candidate]:
+        """Token patterns run on the (folded) clause around each anchor: whole words, bounded gaps."""
+        out: list[_Candidate] = []
+        seen: set[tuple[int, int, int]] = set()
+        for start, end, rid, tid in anchors:
+            matcher = self.rules[rid].tokens
+            if matcher is None:
+                continue
+            lo, hi = clause_bounds(text, *norm.span(start, end))
+            nlo, nhi = norm_pos(norm, lo), norm_pos(norm, hi)
+            for cs, ce, pid in matcher.spans(norm.text[nlo:nhi]):
+                ms, me = nlo + cs, nlo + ce
+                if pid == tid and ms < end and me > start and (ms, me, rid) not in seen:
+                    seen.add((ms, me, rid))
+                    out.append(_Candidate(ms, me, rid, norm.text[ms:me]))
         return out
 
     def _judge(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from compliance.rules.schema import ContextFile
 from compliance.text.normalize import Normalized, fold
 
@@ -69,10 +71,8 @@ def is_quoted(text: str, start: int, end: int) -> bool:
     return start > 0 and end < len(text) and text[start - 1] in OPEN_QUOTES and text[end] in CLOSE_QUOTES
 
 
-def _norm_pos(norm: Normalized, orig: int) -> int:
+def norm_pos(norm: Normalized, orig: int) -> int:
     """First normalised position at or after original offset ``orig``."""
-    import numpy as np
-
     return int(np.searchsorted(norm.index, orig))
 
 
@@ -83,7 +83,7 @@ def stated_not_claimed(text: str, norm: Normalized, start: int, end: int, rules:
     - the term in quotation marks with a mention marker in its clause: “包过”等字样, 所谓“保过”.
     """
     lo, hi = clause_bounds(text, start, end)
-    nlo, ns, ne, nhi = (_norm_pos(norm, p) for p in (lo, start, end, hi))
+    nlo, ns, ne, nhi = (norm_pos(norm, p) for p in (lo, start, end, hi))
     if rules.prohibition.search(norm.text, nlo, ns):
         return "prohibition"
     if is_quoted(text, start, end) and (
