@@ -164,7 +164,7 @@ class TextAnalyzer:
             candidates.extend(self._verify_tokens(text, norm, token_anchors))
 
         findings: list[tuple[_Candidate, Finding]] = []
-        for cand in candidates:
+        for cand in self._outermost(candidates):
             finding = self._judge(text, norm, cand, fences.get(cand.rid), official, page, origin, keep)
             if finding is not None:
                 findings.append((cand, finding))
@@ -175,6 +175,33 @@ class TextAnalyzer:
                 loc.start = (loc.start or 0) + offset
                 loc.end = (loc.end or 0) + offset
         return kept
+
+    def _outermost(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        """Drop candidates strictly inside a longer candidate of the same category, *before* judging.
+
+        A claim is judged once, at its full extent: 包过 inside 不承诺免考包过 shares the negation of the longer
+        hit, and a window that does not report the longer hit (it starts in the previous window) must not
+        report the shorter one either.
+        """
+        if len(candidates) < 2:
+            return candidates
+        rules = self.rules
+        keyed = sorted(candidates, key=lambda c: (rules[c.rid].rule.category, c.start, -c.end))
+        out: list[_Candidate] = []
+        cat = None
+        reach_start, reach_end = -1, -1
+        for c in keyed:
+            ccat = rules[c.rid].rule.category
+            if ccat != cat:
+                cat, reach_start, reach_end = ccat, c.start, c.end
+                out.append(c)
+                continue
+            if c.end <= reach_end and (c.start, c.end) != (reach_start, reach_end):
+                continue
+            if c.end > reach_end:
+                reach_start, reach_end = c.start, c.end
+            out.append(c)
+        return out
 
     def _verify_patterns(self, ntext: str, anchors: list[tuple[int, int, int, int]]) -> list[_Candidate]:
         out: list[_Candidate] = []

@@ -96,9 +96,20 @@ def stated_not_claimed(text: str, norm: Normalized, start: int, end: int, rules:
 _NEGATION_REACH = 4
 
 
+_DOUBLE = frozenset("无没非未不莫")
+
+
 def negated(ntext: str, start: int, rules: ContextRules) -> bool:
-    """A negation right before the normalised hit start: 未经人社部门备案, 不承诺包过, 非国家机关."""
-    return ntext[max(0, start - _NEGATION_REACH) : start].endswith(rules.negations)
+    """A negation right before the normalised hit start: 未经人社部门备案, 不承诺包过, 非国家机关.
+
+    A double negative is an affirmation: 学员无不包过 ("every student passes") is a claim.
+    """
+    before = ntext[max(0, start - _NEGATION_REACH - 1) : start]
+    for marker in rules.negations:
+        if before.endswith(marker):
+            lead = len(before) - len(marker) - 1
+            return not (lead >= 0 and before[lead] in _DOUBLE)
+    return False
 
 
 def in_official_title(text: str, start: int, end: int, rules: ContextRules) -> bool:

@@ -213,11 +213,6 @@ def test_prohibition_reaches_only_its_own_clause(checker):
     assert [(f.evidence, f.location.start) for f in found] == [("包过", 9)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: context.stated_not_claimed documents 所谓“保过” as a mention, but 所谓 is not a mention "
-    "marker in lexicons/_context.yaml, so the quoted term is reported as a claim",
-)
 def test_so_called_quoted_term_is_a_mention(checker):
     assert checker.analyzer.analyze("所谓“保过”") == []
 
@@ -227,22 +222,12 @@ def test_negated_claim_is_not_a_claim(checker):
     assert checker.analyzer.analyze("未经人社部门备案") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a negation cancels only the longest hit; a shorter term inside it (包过 in 免考包过) "
-    "is still reported, so 不承诺免考包过 is flagged while 不承诺包过 is not",
-)
 @pytest.mark.parametrize("text", ["本机构不承诺免考包过", "我们不承诺零基础包拿证"])
 def test_negation_covers_terms_inside_the_negated_phrase(checker, text):
     found = checker.analyzer.analyze(text)
     assert Category.GUARANTEE_PASS.value not in _categories(found), _evidence_keys(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 无不 (\"without exception\") is a double negative, but the negation check sees only the 不 "
-    "before the hit, so an all-students-pass promise is dropped",
-)
 @pytest.mark.parametrize("text", ["本班学员无不一次通过", "往期考生无不顺利拿证"])
 def test_double_negative_is_still_a_promise(checker, text):
     assert Category.GUARANTEE_PASS.value in _categories(checker.analyzer.analyze(text))
