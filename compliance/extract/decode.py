@@ -70,6 +70,14 @@ def plausible(text: str) -> bool:
     return bad <= len(text) // 200
 
 
+def _decode_sample(data: bytes, name: str, complete: bool) -> str:
+    """A truncated sample may end inside a multi-byte character (UTF-8 has up to 4 bytes, GB18030 4):
+    that is the cut, not an error, so the incremental decoder keeps the tail back."""
+    if complete:
+        return data.decode(name)
+    return codecs.getincrementaldecoder(name)().decode(data, final=False)
+
+
 def detect_encoding(sample: bytes, *, complete: bool) -> tuple[str, int]:
     """Encoding name and BOM length for data starting with ``sample``.
 
@@ -83,7 +91,7 @@ def detect_encoding(sample: bytes, *, complete: bool) -> tuple[str, int]:
         return utf16, 0
     head = sample if complete else sample[: max(0, len(sample) - 4)]
     try:
-        if plausible(head.decode("utf-8")):
+        if plausible(_decode_sample(head, "utf-8", complete)):
             return "utf-8", 0
     except UnicodeDecodeError:
         pass
@@ -95,7 +103,7 @@ def detect_encoding(sample: bytes, *, complete: bool) -> tuple[str, int]:
         names += ["utf-16-le", "utf-16-be"]
     for name in names:
         try:
-            text = head.decode(name)
+            text = _decode_sample(head, name, complete)
         except UnicodeDecodeError:
             continue
         if plausible(text) and (not name.startswith("utf-16") or _cjk_ratio(text) > 0.6):
