@@ -189,6 +189,17 @@ def test_state_names_across_a_word_boundary(checker, text):
     assert Category.STATE_NAME.value not in _categories(checker.analyzer.analyze(text))
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: the word-boundary check runs on the folded text, where clause punctuation is gone, so the "
+    "next sentence's first character joins the term's last one into a word (包过。程老师 -> 过程, "
+    "包过。期中 -> 过期) and a plain pass guarantee is dropped",
+)
+@pytest.mark.parametrize("text", ["本班包过。程老师亲自授课", "本班保过！程老师亲自授课", "学员包过。期中另有辅导"])
+def test_sentence_end_is_a_word_boundary(checker, text):
+    assert Category.GUARANTEE_PASS.value in _categories(checker.analyzer.analyze(text))
+
+
 def test_the_same_characters_as_a_word_are_found(checker):
     """Control for the traps above: the boundary check must not silence the real claim."""
     for text in ("考试包过，欢迎咨询", "本班保过", "确保通过考试"):
@@ -247,9 +258,9 @@ def test_document_numbers_are_not_impersonation(checker, text):
 
 
 def test_issuer_part_of_a_document_number_is_exempt(checker):
-    # 中国 would be a state-name claim; as the issuer of a document number it is a citation.
-    assert Category.STATE_NAME.value in _categories(checker.analyzer.analyze("中国残联颁发证书"))
-    assert checker.analyzer.analyze("依据中国残联发〔2024〕29号文件") == []
+    # 中国 in an issuer's name is a state-name claim; as the issuer part of a document number it is a citation.
+    assert Category.STATE_NAME.value in _categories(checker.analyzer.analyze("中国技能协会颁发证书"))
+    assert checker.analyzer.analyze("依据中国技能协会发〔2024〕29号文件") == []
 
 
 @pytest.mark.parametrize(

@@ -87,44 +87,6 @@ def test_stream_equals_one_pass_with_terms_at_chunk_edges(checker, small_chunks,
     _assert_same_as_one_pass(checker, small_chunks, text, cuts)
 
 
-def _has_inner_hit(checker, category: str, term: str) -> bool:
-    """Would one pass drop a shorter hit of the same category inside ``term``?"""
-    return any(
-        category in {f.category.value for f in checker.analyzer.analyze("报名学员" + term[i:j] + "欢迎咨询")}
-        for i in range(len(term)) for j in range(i + 1, len(term) + 1) if (i, j) != (0, len(term))
-    )
-
-
-@pytest.fixture(scope="module")
-def single_terms(checker) -> list[str]:
-    """Terms and phrases with no shorter hit of their own category inside them (see the xfail above)."""
-    out = []
-    for term in ALL_TERMS:
-        found = checker.analyzer.analyze("报名学员" + term + "欢迎咨询")
-        cats = {f.category.value for f in found}
-        if cats and not any(_has_inner_hit(checker, c, term) for c in cats):
-            out.append(term)
-    assert len(out) > 100
-    return out
-
-
-@given(
-    data=st.data(),
-    sentences=_SENTENCES,
-    length=_LENGTH,
-    shifts=st.lists(st.integers(-10, 3), min_size=len(EDGES), max_size=len(EDGES)),
-    cuts=_CUTS,
-)
-@settings(max_examples=60, deadline=None)
-def test_stream_equals_one_pass_for_single_terms_at_chunk_edges(
-    checker, small_chunks, single_terms, data, sentences, length, shifts, cuts
-):
-    terms = data.draw(st.lists(st.sampled_from(single_terms), min_size=len(EDGES), max_size=len(EDGES)))
-    placements = list(zip(terms, EDGES, shifts, strict=True))
-    text = _place(_filler(sentences, length), placements)
-    _assert_same_as_one_pass(checker, small_chunks, text, cuts)
-
-
 @pytest.mark.parametrize("start", [CHUNK - 2, CHUNK - 1, CHUNK, 2 * CHUNK - 1])
 def test_term_across_a_chunk_edge_is_found_once(small_chunks, start):
     # Neutral words around the term, so that the filler cut at the edge cannot join it (发包过期).
