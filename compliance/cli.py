@@ -182,6 +182,102 @@ def lexicon_test(lexicon: LexiconOption = None) -> None:
     raise typer.Exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
 
 
+# -- service: `compliance serve` and `compliance admin …` (the service package is imported only here) -------
+
+admin_app = typer.Typer(no_args_is_help=True, help="Service administration: API keys.")
+app.add_typer(admin_app, name="admin")
+
+
+class KeyRole(StrEnum):
+    admin = "admin"
+    inspector = "inspector"
+
+
+def _service_sessions() -> Any:
+    from service.db.session import make_engine, make_sessionmaker, migrate
+    from service.settings import ServiceSettings
+
+    settings = ServiceSettings().prepare()
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate(engine)
+    return make_sessionmaker(engine)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
+) -> None:
+    """Start the web service (page at /, API at /api/v1, OpenAPI at /docs)."""
+    import uvicorn
+
+    from service.app import create_app
+
+    typer.echo(f"compliance service on http://{host}:{port}/ (API docs: /docs)", err=True)
+    # One process: the job runner, rate limits and key cache live in it; checks of files run on its worker pool.
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
+
+
+@admin_app.command("create-key")
+def admin_create_key(
+    role: Annotated[KeyRole, typer.Option("--role", help="admin: keys, all jobs, rule reload; inspector: own jobs")],
+    name: Annotated[str, typer.Option("--name", help="who or what the key is for")] = "",
+    if_none: Annotated[bool, typer.Option("--if-none", help="only if no active admin key exists yet")] = False,
+) -> None:
+    """Create an API key and print it once, alone on the last line (only its hash is stored)."""
+    from service.auth import Role, create_key, has_admin
+    from service.records import audit
+
+    sessions = _service_sessions()
+    with sessions() as s, s.begin():
+        if if_none and has_admin(s):
+            typer.echo("an admin key exists already; none created", err=True)
+            return
+        row, key = create_key(s, Role(role.value), name)
+        audit(s, None, "key.create", target=row.prefix, detail={"role": row.role, "id": row.id, "via": "cli"})
+    typer.echo(f"created {row.role} key #{row.id} ({row.prefix}…); it is shown only now:")
+    typer.echo(key)
+
+
+@admin_app.command("list-keys")
+def admin_list_keys() -> None:
+    """List keys (prefixes, roles, revoked or not)."""
+    from sqlalchemy import select
+
+    from service.db.models import ApiKey
+
+    sessions = _service_sessions()
+    with sessions() as s:
+        for k in s.scalars(select(ApiKey).order_by(ApiKey.id)):
+            state = f"revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "active"
+            typer.echo(f"{k.id}\t{k.prefix}…\t{k.role}\t{state}\t{k.name}")
+
+
+@admin_app.command("revoke-key")
+def admin_revoke_key(key_id: Annotated[int, typer.Argument(help="the key's id (see list-keys)")]) -> None:
+    """Revoke a key (a running service stops accepting it within its key-cache time)."""
+    from service.auth import revoke_key
+    from service.records import audit
+
+    sessions = _service_sessions()
+    with sessions() as s, s.begin():
+        if not revoke_key(s, key_id):
+            _err(f"no active key #{key_id}")
+            raise typer.Exit(EXIT_ERROR)
+        audit(s, None, "key.revoke", target=str(key_id), detail={"via": "cli"})
+    typer.echo(f"revoked key #{key_id}")
+
+
+@admin_app.command("webhook-secret")
+def admin_webhook_secret() -> None:
+    """Print the webhook signing secret (set COMPLIANCE_WEBHOOK_SECRET, or the one generated in the data dir)."""
+    from service.settings import ServiceSettings
+    from service.webhooks import load_secret
+
+    settings = ServiceSettings().prepare()
+    typer.echo(load_secret(settings.webhook_secret, settings.data_dir))
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,1 @@
+"""The web service: a page for regulators, a versioned API, batch jobs, stored evidence, API keys."""

@@ -1,0 +1,100 @@
+"""The FastAPI app: ``create_app(settings)``. Its lifespan migrates the database to head, then starts the
+recorder, the job runner (requeueing what a crash left) and the webhook sender, and stops them in reverse."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from compliance import __version__
+from compliance.checker import Checker
+from compliance.settings import Settings
+from service.api import errors
+from service.api.limits import BodyLimit
+from service.api.v1 import check, complaints, health, jobs, keys, rules
+from service.auth import KeyVerifier
+from service.db.session import make_engine, make_sessionmaker, migrate
+from service.jobs.local import LocalRunner
+from service.jobs.views import webhook_body
+from service.pool import CheckerPool
+from service.ratelimit import RateLimiter
+from service.records import Recorder
+from service.services import Services
+from service.settings import ServiceSettings
+from service.store import Store
+from service.web import routes as web
+from service.webhooks import WebhookSender, load_secret
+
+log = logging.getLogger(__name__)
+WEB = Path(__file__).resolve().parent / "web"
+
+
+def build_services(settings: ServiceSettings, engine_settings: Settings) -> Services:
+    settings.prepare()
+    db = make_engine(settings.sqlalchemy_url)
+    migrate(db)
+    sessions = make_sessionmaker(db)
+    store = Store(settings.data_dir)
+    checker = Checker(engine_settings)
+    pool = CheckerPool(settings.workers, engine_settings)
+    secret = load_secret(settings.webhook_secret, settings.data_dir)
+    webhooks = WebhookSender(sessions, secret=secret, allowed_hosts=settings.webhook_allowed_hosts,
+                             body_for=webhook_body, max_attempts=settings.webhook_max_attempts,
+                             backoff=settings.webhook_backoff_seconds, timeout=settings.webhook_timeout_seconds)
+    runner = LocalRunner(sessions, store, pool, engine_info=lambda: services.checker.engine,
+                         max_attempts=settings.max_attempts, on_finished=webhooks.notify)
+    services = Services(
+        settings=settings, engine_settings=engine_settings, db=db, sessions=sessions, store=store,
+        verifier=KeyVerifier(sessions, settings.auth_cache_seconds),
+        limiter=RateLimiter(settings.rate_limit_per_minute), pool=pool, recorder=Recorder(sessions, store),
+        checker=checker, runner=runner, webhooks=webhooks, webhook_secret=secret,
+        templates=Jinja2Templates(directory=str(WEB / "templates")),
+    )
+    return services
+
+
+def create_app(settings: ServiceSettings | None = None, engine_settings: Settings | None = None) -> FastAPI:
+    settings = settings or ServiceSettings()
+    engine_settings = engine_settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await run_in_threadpool(build_services, settings, engine_settings)
+        app.state.services = services
+        services.recorder.start()
+        services.runner.start()
+        services.webhooks.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(shutdown, services)
+
+    app = FastAPI(
+        title="compliance",
+        version=__version__,
+        summary="Unlawful wording and marks in vocational-training ads and skill certificates",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+    app.include_router(health.router)
+    for router in (check.router, jobs.router, complaints.router, rules.router, keys.router):
+        app.include_router(router, prefix="/api/v1")
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
+    return app
+
+
+def shutdown(services: Services) -> None:
+    services.webhooks.stop()
+    services.runner.stop()
+    services.recorder.stop()
+    services.pool.close()
+    services.db.dispose()
