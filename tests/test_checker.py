@@ -77,6 +77,29 @@ def test_the_same_words_in_an_ad_are_violations(checker):
     )
 
 
+def test_a_scam_dressed_as_a_notice_is_still_checked(checker):
+    scam = ("人社部发〔2024〕29号\n关于开展职业技能等级认定工作的通知\n各区县人力资源和社会保障局：\n"
+            "现将有关事项通知如下：本次培训国家认可，考试包过，全国联网可查。报名电话：13800138000，报名费2980元，"
+            "名额有限。\n特此通知。")
+    report = checker.check_text(scam)
+    assert report.verdict is Verdict.VIOLATION
+    assert {"包过", "国家认可"} <= {f.evidence for f in report.findings}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: context.official_document says a notice has 'no selling', but its score lets two selling markers "
+    "through, so a genuine notice with a sales pitch appended (报名学员包过，报名电话…，报名费…) still counts as a "
+    "government notice and the official_document exemption silences the pass guarantee",
+)
+def test_a_sales_pitch_appended_to_a_notice_is_flagged(checker):
+    notice = (DATA / "000_1d0b67be0a6037f7.txt").read_text(encoding="utf-8")
+    pitch = "报名学员包过，报名电话13800138000，报名费2980元。"
+    assert checker.check_text(pitch).verdict is Verdict.VIOLATION
+    report = checker.check_text(notice + "\n" + pitch)
+    assert Category.GUARANTEE_PASS.value in report.counts
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="BUG: the verdict is computed from the kept findings only; when max_findings truncates the list, "
