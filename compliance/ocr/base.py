@@ -47,6 +47,9 @@ class OcrLine:
 
 @runtime_checkable
 class OcrBackend(Protocol):
+    """``name`` and ``read`` are all a backend needs. An optional ``classifies_angle = True`` says its
+    lines carry ``upright`` verdicts, which lets the image extractor turn pages without guessing."""
+
     name: str
 
     def read(self, image: Image.Image) -> list[OcrLine]:

@@ -5,15 +5,16 @@ that continues a sentence to follow it, or a term wrapped across two lines (é›¶å
 
 1. The page's skew is taken out first (the median slope of the lines' top edges): on a photo turned by a
    few degrees the axis-aligned boxes of neighbouring long lines overlap, and rows would merge.
-2. A recursive XY-cut splits the page at the widest blank band: a horizontal band splits top from bottom;
-   a vertical gutter splits left column from right column, but only when the two sides are not row-aligned
-   (label/value layouts such as certificates read row by row, not column by column).
+2. A recursive XY-cut: a vertical gutter wider than every horizontal gap splits left column from right
+   column, unless the two sides are row-aligned (label/value layouts such as certificates read row by
+   row, not column by column); otherwise the blank horizontal bands split the region top to bottom.
 3. What cannot be cut is grouped into rows by vertical overlap and read left to right.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from compliance.ocr.base import Box, Quad
@@ -75,31 +76,40 @@ def reading_order(quads: Sequence[Quad]) -> list[int]:
     return out
 
 
-def _gap(idx: list[int], boxes: list[Box], lo: int) -> tuple[float, float]:
-    """The widest blank band across ``idx`` along axis ``lo`` (0 = x, 1 = y): (width, cut position)."""
+def _gaps(idx: list[int], boxes: list[Box], lo: int) -> list[tuple[float, float]]:
+    """Blank bands across ``idx`` along axis ``lo`` (0 = x, 1 = y): (width, cut position), in order."""
     spans = sorted((boxes[i][lo], boxes[i][lo + 2]) for i in idx)
-    best, cut = 0.0, 0.0
+    out = []
     reach = spans[0][1]
     for start, end in spans[1:]:
-        if start - reach > best:
-            best, cut = start - reach, (start + reach) / 2
+        if start > reach:
+            out.append((start - reach, (start + reach) / 2))
         reach = max(reach, end)
-    return best, cut
+    return out
 
 
 def _cut(idx: list[int], boxes: list[Box], line_h: float) -> list[list[int]] | None:
     if len(idx) <= 1:
         return None
-    hgap, hcut = _gap(idx, boxes, 1)
-    vgap, vcut = _gap(idx, boxes, 0)
-    if vgap >= COLUMN_GAP * line_h and vgap > hgap:
-        left = [i for i in idx if boxes[i][2] <= vcut]
-        right = [i for i in idx if boxes[i][0] >= vcut]
-        if left and right and not _row_aligned(left, right, boxes):
-            return [left, right]
-    if hgap > 0:
-        return [[i for i in idx if boxes[i][3] <= hcut], [i for i in idx if boxes[i][1] >= hcut]]
-    return None
+    hgaps = _gaps(idx, boxes, 1)
+    vgaps = _gaps(idx, boxes, 0)
+    widest_h = max((g for g, _ in hgaps), default=0.0)
+    if vgaps:
+        vgap, vcut = max(vgaps)
+        if vgap >= COLUMN_GAP * line_h and vgap > widest_h:
+            left = [i for i in idx if boxes[i][2] <= vcut]
+            right = [i for i in idx if boxes[i][0] >= vcut]
+            if not _row_aligned(left, right, boxes):
+                return [left, right]
+    if not hgaps:
+        return None
+    # Cut at every horizontal gap at once (bands top to bottom): one pass per level keeps a long page
+    # linear; each band may still split into columns below.
+    cuts = [c for _, c in hgaps]
+    bands: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
+    for i in idx:
+        bands[bisect_right(cuts, (boxes[i][1] + boxes[i][3]) / 2)].append(i)
+    return [b for b in bands if b]
 
 
 def _overlap(a: Box, b: Box) -> float:

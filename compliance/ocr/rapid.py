@@ -80,6 +80,7 @@ def _check_rec_dictionary(path: Path) -> None:
 
 class RapidOcrBackend:
     name = "rapidocr"
+    classifies_angle = True  # lines carry the angle classifier's upright verdict
 
     def __init__(self, *, threads: int = 1, det_side: int = DET_SIDE, min_score: float = MIN_LINE_SCORE,
                  models: Path | None = None) -> None:
