@@ -101,11 +101,12 @@ class CheckerPool:
             pool, self._pool = self._pool, None
         if pool is None:
             return
-        pool.shutdown(wait=False, cancel_futures=True)
         # Python 3.11 has no public way to stop busy workers; on shutdown their results are not wanted
         # (unfinished files are requeued), so end them rather than wait for a long OCR.
-        for proc in list(getattr(pool, "_processes", {}).values()):
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
             if proc.is_alive():
                 proc.terminate()
-        for proc in list(getattr(pool, "_processes", {}).values()):
+        for proc in procs:
             proc.join(timeout=5)
