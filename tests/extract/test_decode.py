@@ -40,6 +40,8 @@ def _codec(name: str) -> str:
                      id="utf-16-be-bom"),
         pytest.param(SIMPLIFIED, codecs.BOM_UTF32_LE + SIMPLIFIED.encode("utf-32-le"), "utf-32-le",
                      id="utf-32-le-bom"),
+        pytest.param(MIXED, MIXED.encode("utf-32-le"), "utf-32-le", id="utf-32-le"),
+        pytest.param(MIXED, MIXED.encode("utf-32-be"), "utf-32-be", id="utf-32-be"),
         pytest.param(TRADITIONAL, TRADITIONAL.encode("big5"), "big5", id="big5"),
         pytest.param("學員包過，證書國家認可。", "學員包過，證書國家認可。".encode("big5"), "big5", id="big5-short"),
     ],

@@ -18,6 +18,7 @@ PAGE = """<!DOCTYPE html>
 <img src="cert.png" alt="国家认可证书样本">
 <a href="/q" title="官网可查">证书查询</a>
 <noscript>请启用脚本</noscript>
+<!-- 注释里的包过 -->
 <template><p>模板里的包过</p></template>
 <svg><text>图形里的包过</text></svg>
 <script type="application/ld+json">{"name": "包过班"}</script>
@@ -26,7 +27,9 @@ PAGE = """<!DOCTYPE html>
 
 def test_scripts_styles_and_hidden_parts_are_dropped():
     text = html_text(PAGE)
-    for hidden in ("脚本里的保过", "样式里的包过", "模板里的包过", "图形里的包过", "包过班", "var slogan", "content:"):
+    hidden_parts = ("脚本里的保过", "样式里的包过", "模板里的包过", "图形里的包过", "注释里的包过", "包过班",
+                    "var slogan", "content:")
+    for hidden in hidden_parts:
         assert hidden not in text
 
 
