@@ -159,3 +159,23 @@ class ServerProcess:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+
+def certificate_png(lines: list[str], *, width: int = 1000, line_height: int = 90, seed: int = 0) -> bytes:
+    """A certificate-like picture rendered with Pillow and the WenQuanYi font (Debian fonts-wqy-zenhei)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT), 44)
+    img = Image.new("RGB", (width, 120 + line_height * len(lines)), (250, 246, 235))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((12, 12, width - 12, img.height - 12), outline=(150, 30, 30), width=6)
+    for i, line in enumerate(lines):
+        draw.text((70 + (seed % 5) * 4, 60 + i * line_height), line, font=font, fill=(20, 20, 20))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
