@@ -59,6 +59,10 @@ def _slug(source: str) -> str:
     return f"{base}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"
 
 
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def annotate(document: Document, report: Report, out_dir: Path) -> list[str]:
     """Write one PNG per page that has boxed findings; return the paths written."""
     from PIL import ImageDraw
@@ -81,6 +85,7 @@ def annotate(document: Document, report: Report, out_dir: Path) -> list[str]:
         size = max(14, min(image.size) // 45)
         font, cjk = _font(size)
         width = max(2, min(image.size) // 300)
+        placed: list[tuple[float, float, float, float]] = []
         for f in findings:
             x0, y0, x1, y1 = (v * k for v in f.location.bbox or ())
             colour = _COLOURS[f.category]
@@ -88,6 +93,11 @@ def annotate(document: Document, report: Report, out_dir: Path) -> list[str]:
             label = f"{CATEGORY_TITLES[f.category]} {f.category.value}" if cjk else f.category.value
             tx, ty = x0, max(0, y0 - size - 2 * width)
             box = draw.textbbox((tx, ty), label, font=font)
+            if any(_overlap(box, other) for other in placed):
+                # Neighbouring findings on one line: put this label under its box instead of over the other.
+                ty = y1 + 2 * width
+                box = draw.textbbox((tx, ty), label, font=font)
+            placed.append(box)
             draw.rectangle(box, fill=colour)
             draw.text((tx, ty), label, fill=(255, 255, 255), font=font)
         path = out_dir / f"{_slug(report.source)}-p{page.number or 1}.png"
