@@ -62,13 +62,16 @@ class Outcome:
                 f"false={self.false} found=({found}) text={text}")
 
 
-@dataclass
+@dataclass(repr=False)
 class Score:
     outcomes: list[Outcome]
     expected: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     forbidden: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     false: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def __repr__(self) -> str:
+        return f"Score({len(self.outcomes)} items, recall={self.recall:.3f}, fp_rate={self.fp_rate:.3f})"
 
     def __post_init__(self) -> None:
         for o in self.outcomes:
