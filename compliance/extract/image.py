@@ -48,7 +48,7 @@ OCR_MIN_SIDE = 1000
 MAX_UPSCALE = 4.0
 WHITE = (255, 255, 255)
 
-# A quarter turn counter-clockwise, as Image.transpose does it, and its inverse on points.
+# Quarter turns counter-clockwise, as Image.transpose does them (points map back with _unturn).
 _TURN = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_270}
 
 
@@ -70,8 +70,15 @@ def image_document(data: bytes, *, backend: OcrBackend, max_pixels: int = DEFAUL
             except (EOFError, OSError) as exc:
                 doc_warnings.append(f"page {index + 1} could not be read: {exc}")
                 break
-        _check_size(im, max_pixels, index + 1 if frames > 1 else None)
-        work, size, scale = _prepare(im, OCR_MAX_SIDE, OCR_MIN_SIDE)
+        try:
+            _check_size(im, max_pixels, index + 1 if frames > 1 else None)
+            work, size, scale = _prepare(im, OCR_MAX_SIDE, OCR_MIN_SIDE)
+        except ExtractError as exc:
+            if not index:
+                raise
+            # A later page that is broken or too large costs that page, not the pages already read.
+            doc_warnings.append(f"page {index + 1} skipped: {exc.message}")
+            continue
         segments = _segments(backend, work, scale)
         pages.append(Page(index + 1, segments, Origin.OCR, float(size[0]), float(size[1]),
                           raster=_rasterizer(data, index, max_pixels)))

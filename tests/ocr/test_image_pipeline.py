@@ -125,6 +125,16 @@ def test_tiff_page_cap_is_a_warning():
     assert len(doc.pages) == 2 and "first 2 of 4 pages" in doc.warnings[0]
 
 
+def test_a_too_large_later_tiff_page_is_skipped_with_a_warning():
+    frames = [patch_image((300, 200), {RED: (10, 10, 200, 50)}), patch_image((900, 900), {BLUE: (10, 10, 200, 50)}),
+              patch_image((300, 200), {GREEN: (10, 10, 200, 50)})]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:])
+    doc = image_document(buf.getvalue(), backend=PatchBackend(), max_pixels=100_000)
+    assert [p.number for p in doc.pages] == [1, 3]
+    assert "page 2 skipped" in doc.warnings[0] and "900x900" in doc.warnings[0]
+
+
 def test_gif_first_frame_only():
     first = patch_image((600, 300), {RED: (10, 10, 200, 50)})
     second = patch_image((600, 300), {BLUE: (10, 100, 200, 150)})
