@@ -20,7 +20,7 @@ from compliance.settings import Settings
 from compliance.text.analyzer import TextAnalyzer
 from compliance.text.context import official_document
 from compliance.text.stream import StreamResult, analyze_stream
-from compliance.verdict import verdict_of
+from compliance.verdict import verdict_of_counts
 
 ENGINE_NAME = "compliance"
 _SNIFF_BYTES = 1 << 16
@@ -162,6 +162,7 @@ class Checker:
         official = official_document(head, self.analyzer.context)
         findings: list[Finding] = []
         counts: dict[str, int] = {}
+        statuses: dict[str, int] = {}
         truncated = False
         characters = 0
         for page in document.pages:
@@ -173,6 +174,8 @@ class Checker:
             truncated = truncated or found.truncated
             for cat, n in found.counts.items():
                 counts[cat] = counts.get(cat, 0) + n
+            for status, n in found.statuses.items():
+                statuses[status] = statuses.get(status, 0) + n
             for f in found.findings:
                 _locate(f, page)
             findings.extend(found.findings)
@@ -180,7 +183,7 @@ class Checker:
             source=source,
             sha256=sha256,
             media_type=document.media_type,
-            verdict=verdict_of(findings),
+            verdict=verdict_of_counts(statuses),
             findings=findings,
             encoding=document.encoding,
             pages=len(document.pages) if document.pages and document.pages[0].number is not None else None,
@@ -203,8 +206,11 @@ class Checker:
             return error_report(source, "undecodable", str(exc), media_type="text/plain")
         block = self.settings.read_bytes
 
+        used = [encoding]
+
         def pieces() -> Iterator[str]:
             decoder = codecs.getincrementaldecoder(encoding)()
+            ascii_so_far = head.isascii()
             hasher.update(head)
             yield decoder.decode(head[skip:])
             while True:
@@ -212,7 +218,18 @@ class Checker:
                 if not data:
                     break
                 hasher.update(data)
-                yield decoder.decode(data)
+                try:
+                    text = decoder.decode(data)
+                except UnicodeDecodeError:
+                    if not ascii_so_far:
+                        raise
+                    # An ASCII head says nothing about the encoding: decide again on the first non-ASCII block.
+                    # Everything before was ASCII, which reads the same in every candidate encoding.
+                    used[0], _ = detect_encoding(data, complete=False)
+                    decoder = codecs.getincrementaldecoder(used[0])()
+                    text = decoder.decode(data)
+                ascii_so_far = ascii_so_far and data.isascii()
+                yield text
             yield decoder.decode(b"", final=True)
 
         try:
@@ -221,7 +238,7 @@ class Checker:
             return error_report(source, "undecodable",
                                 f"not valid {encoding} at byte {exc.start} of a block past the first 64 KB",
                                 media_type="text/plain")
-        return self._report(source, hasher.hexdigest(), "text/plain", found, encoding=encoding)
+        return self._report(source, hasher.hexdigest(), "text/plain", found, encoding=used[0])
 
     def _report(self, source: str, digest: str, media: str, found: StreamResult,
                 encoding: str | None = None) -> Report:
@@ -229,7 +246,7 @@ class Checker:
             source=source,
             sha256=digest,
             media_type=media,
-            verdict=verdict_of(found.findings),
+            verdict=verdict_of_counts(found.statuses),
             findings=found.findings,
             encoding=encoding,
             characters=found.characters,

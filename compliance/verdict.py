@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from compliance.contract import Finding, Status, Verdict
 
@@ -15,3 +15,10 @@ def verdict_of(findings: Iterable[Finding]) -> Verdict:
             return Verdict.VIOLATION
         seen_review = True
     return Verdict.REVIEW if seen_review else Verdict.CLEAN
+
+
+def verdict_of_counts(statuses: Mapping[str, int]) -> Verdict:
+    """The same verdict from finding counts by status (used when the kept findings were truncated)."""
+    if statuses.get(Status.VIOLATION.value, 0):
+        return Verdict.VIOLATION
+    return Verdict.REVIEW if statuses.get(Status.REVIEW.value, 0) else Verdict.CLEAN

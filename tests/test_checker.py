@@ -100,11 +100,6 @@ def test_a_sales_pitch_appended_to_a_notice_is_flagged(checker):
     assert Category.GUARANTEE_PASS.value in report.counts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the verdict is computed from the kept findings only; when max_findings truncates the list, "
-    "a violation past the limit leaves the report at 'review' although counts show the violation",
-)
 def test_truncated_findings_do_not_lower_the_verdict(checker):
     small = Checker(Settings(max_findings=2), ruleset=checker.ruleset)
     report = small.check_text("本校是国家级重点技工学校。报名学员包过，欢迎咨询。")
@@ -276,11 +271,6 @@ def test_large_utf16_file_streams(checker, tmp_path):
     assert [f.location.start for f in report.findings] == hits
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a large file whose first 64 KB are ASCII is streamed as UTF-8 and gets an 'undecodable' "
-    "error when GBK text follows, while check_bytes on the same bytes falls back to GB18030 and finds the claim",
-)
 def test_large_file_with_an_ascii_head_agrees_with_check_bytes(checker, tmp_path):
     text = "id,name,remark\n" * 5000 + "1,叉车培训,零基础包过\n"
     data = text.encode("gbk")

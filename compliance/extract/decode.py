@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -44,23 +45,28 @@ def _cjk_ratio(text: str) -> float:
     return cjk / len(text)
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _common_ratio(text: str) -> float:
     """Share of Han characters among the 3,755 most common (GB2312 level 1), after folding to simplified.
 
-    Real Chinese text scores about 0.9; Big5 bytes read as GBK, or the reverse, score far lower.
+    Real Chinese text scores about 0.9; Big5 bytes read as GBK, or the reverse, score far lower. The Han
+    characters are looked for in the whole sample: a CSV export may start with kilobytes of ASCII.
     """
     from compliance.text.normalize import fold_table
 
     table = fold_table()
     han = common = 0
-    for ch in text[:4000]:
-        if "\u4e00" <= ch <= "\u9fff":
-            han += 1
-            try:
-                lead = table.fold_char(ch).encode("gb2312")[0]
-            except (UnicodeEncodeError, IndexError):
-                continue
-            common += 0xB0 <= lead <= 0xD7
+    for m in _HAN.finditer(text):
+        if han >= 4000:
+            break
+        han += 1
+        try:
+            lead = table.fold_char(m.group()).encode("gb2312")[0]
+        except (UnicodeEncodeError, IndexError):
+            continue
+        common += 0xB0 <= lead <= 0xD7
     return common / han if han else 0.0
 
 

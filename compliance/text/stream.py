@@ -23,6 +23,8 @@ class StreamResult:
     counts: Counter[str] = field(default_factory=Counter)
     truncated: bool = False
     characters: int = 0
+    # Findings by status over *all* findings, kept or not: the verdict must not depend on truncation.
+    statuses: Counter[str] = field(default_factory=Counter)
 
 
 def analyze_stream(
@@ -56,6 +58,7 @@ def analyze_stream(
         )
         for f in found:
             result.counts[f.category.value] += 1
+            result.statuses[f.status.value] += 1
             if len(result.findings) < max_findings:
                 result.findings.append(f)
             else:
