@@ -49,12 +49,17 @@ class TokenMatcher:
         return _match(self, clause)
 
 
+# Appended to every clause so that a pattern can say "and then the clause ends" ({IS_PUNCT: true}):
+# 全员通过 at the end of a clause is a claim, 全员通过努力 is not. Spans are clipped back to the clause.
+END = "。"
+
+
 @lru_cache(maxsize=4096)
 def _match(tm: TokenMatcher, clause: str) -> tuple[tuple[int, int, int], ...]:
-    doc = _pipeline()(clause)
+    doc = _pipeline()(clause + END)
     matcher = tm._get()
     out = []
     for key, start, end in matcher(doc):
         span = doc[start:end]
-        out.append((span.start_char, span.end_char, int(doc.vocab.strings[key][1:])))
+        out.append((span.start_char, min(span.end_char, len(clause)), int(doc.vocab.strings[key][1:])))
     return tuple(out)
