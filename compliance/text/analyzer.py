@@ -1,13 +1,16 @@
-"""The text engine: fold → one automaton pass → per-candidate checks → findings.
+"""The text engine: fold → find every key → per-candidate checks → findings.
 
-Hot path: one numpy fold and one pyahocorasick pass over the whole text. Everything per candidate
-(regex verification, word boundaries, context) runs only where the automaton found something.
+``_judge`` defines a finding, one candidate at a time; ``analyze_reference`` applies it to every
+candidate the automaton finds. ``analyze`` and ``scan`` reach the same findings in batch (batch.py):
+every key found in one numpy pass, the checks as array operations, Python only where a screen says a
+check could matter, and only reported findings built.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import ahocorasick
@@ -15,9 +18,19 @@ import ahocorasick
 from compliance.contract import Finding, Location, Origin, Severity, Status
 from compliance.rules.loader import RuleSet
 from compliance.rules.schema import Boundary, Exemption, Rule
+from compliance.text.batch import (
+    ANCHOR,
+    NOT_INSIDE,
+    REVIEW_INSIDE,
+    TERM,
+    TOKEN_ANCHOR,
+    BatchPlan,
+    Candidate,
+    Scan,
+    spans_clause_break,
+)
 from compliance.text.boundary import on_boundary
 from compliance.text.context import (
-    CLAUSE_BREAKS,
     ContextRules,
     clause_bounds,
     in_doc_number,
@@ -31,7 +44,6 @@ from compliance.text.normalize import Normalized, normalize
 from compliance.text.tokens import TokenMatcher
 from compliance.text.variants import pinyin_variants
 
-TERM, ANCHOR, NOT_INSIDE, REVIEW_INSIDE, TOKEN_ANCHOR = range(5)
 _CONTEXT_CHARS = 24
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -52,19 +64,12 @@ class _Compiled:
     exempt_negation: bool
 
 
-@dataclass(slots=True)
-class _Candidate:
-    start: int  # normalised
-    end: int
-    rid: int
-    term: str
-    pinyin_lead: bool = False
-    pinyin_tail: bool = False
-    pinyin: bool = False
-
-
 class TextAnalyzer:
     """Finds every rule's hits in one text. Thread-safe after construction (read-only state)."""
+
+    # Below this many characters one candidate at a time is quicker than the batch path's fixed cost
+    # (~0.5 ms of numpy calls); the two give the same findings.
+    batch_from = 4000
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
@@ -116,6 +121,7 @@ class TextAnalyzer:
         automaton.make_automaton()
         self.automaton = automaton
         self.max_key = max(len(k) for k in entries)
+        self._batch = BatchPlan(self, entries)
 
     # -- hot path -------------------------------------------------------------------------------
 
@@ -135,6 +141,42 @@ class TextAnalyzer:
         streaming passes overlapping windows so that no term is cut at a chunk edge).
         ``official`` = whether the document is a government notice; decided here from the text if None.
         """
+        return self.scan(text, official=official, page=page, origin=origin, offset=offset, keep=keep).findings
+
+    def scan(
+        self,
+        text: str,
+        *,
+        official: bool | None = None,
+        page: int | None = None,
+        origin: Origin = Origin.TEXT,
+        offset: int = 0,
+        keep: tuple[int, int] | None = None,
+        limit: int | None = None,
+    ) -> Scan:
+        """``analyze``, building only the first ``limit`` findings (text order) and counting all of them."""
+        if len(text) >= self.batch_from:
+            return self._batch.scan(text, official=official, page=page, origin=origin, offset=offset, keep=keep,
+                                    limit=limit)
+        found = self.analyze_reference(text, official=official, page=page, origin=origin, offset=offset,
+                                       keep=keep)
+        return Scan(found if limit is None else found[: max(0, limit)],
+                    dict(Counter(f.category.value for f in found)), dict(Counter(f.status.value for f in found)))
+
+    def analyze_reference(
+        self,
+        text: str,
+        *,
+        official: bool | None = None,
+        page: int | None = None,
+        origin: Origin = Origin.TEXT,
+        offset: int = 0,
+        keep: tuple[int, int] | None = None,
+    ) -> list[Finding]:
+        """``analyze`` one candidate at a time: the definition the batch path is tested against.
+
+        Tens of microseconds per candidate: quicker than the batch path's fixed cost on short texts only.
+        """
         norm = normalize(text)
         hits = list(self.automaton.iter(norm.text))
         if not hits:
@@ -142,7 +184,7 @@ class TextAnalyzer:
         if official is None:
             official = official_document(text, self.context)
 
-        candidates: list[_Candidate] = []
+        candidates: list[Candidate] = []
         anchors: list[tuple[int, int, int, int]] = []
         token_anchors: list[tuple[int, int, int, int]] = []
         fences: dict[int, list[tuple[int, int, int]]] = {}
@@ -151,7 +193,7 @@ class TextAnalyzer:
                 start = last - klen + 1
                 if kind == TERM:
                     term, lead, tail = data  # type: ignore[misc]
-                    candidates.append(_Candidate(start, last + 1, rid, term, lead, tail, lead or tail))
+                    candidates.append(Candidate(start, last + 1, rid, term, lead, tail, lead or tail))
                 elif kind == ANCHOR:
                     anchors.append((start, last + 1, rid, data))  # type: ignore[arg-type]
                 elif kind == TOKEN_ANCHOR:
@@ -163,7 +205,7 @@ class TextAnalyzer:
         if token_anchors:
             candidates.extend(self._verify_tokens(text, norm, token_anchors))
 
-        findings: list[tuple[_Candidate, Finding]] = []
+        findings: list[tuple[Candidate, Finding]] = []
         for cand in self._outermost(candidates):
             finding = self._judge(text, norm, cand, fences.get(cand.rid), official, page, origin, keep)
             if finding is not None:
@@ -176,7 +218,7 @@ class TextAnalyzer:
                 loc.end = (loc.end or 0) + offset
         return kept
 
-    def _outermost(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _outermost(self, candidates: list[Candidate]) -> list[Candidate]:
         """Drop candidates strictly inside a longer candidate of the same category, *before* judging.
 
         A claim is judged once, at its full extent: 包过 inside 不承诺免考包过 shares the negation of the longer
@@ -187,7 +229,7 @@ class TextAnalyzer:
             return candidates
         rules = self.rules
         keyed = sorted(candidates, key=lambda c: (rules[c.rid].rule.category, c.start, -c.end))
-        out: list[_Candidate] = []
+        out: list[Candidate] = []
         cat = None
         reach_start, reach_end = -1, -1
         for c in keyed:
@@ -203,8 +245,8 @@ class TextAnalyzer:
             out.append(c)
         return out
 
-    def _verify_patterns(self, ntext: str, anchors: list[tuple[int, int, int, int]]) -> list[_Candidate]:
-        out: list[_Candidate] = []
+    def _verify_patterns(self, ntext: str, anchors: list[tuple[int, int, int, int]]) -> list[Candidate]:
+        out: list[Candidate] = []
         seen: set[tuple[int, int, int]] = set()
         for start, end, rid, pid in anchors:
             comp = self.rules[rid]
@@ -216,13 +258,13 @@ class TextAnalyzer:
                     seen.add((ms, me, rid))
                     groups = m.groupdict()
                     term = groups.get("term") or m.group(0)
-                    out.append(_Candidate(ms, me, rid, term))
+                    out.append(Candidate(ms, me, rid, term))
         return out
 
     def _verify_tokens(self, text: str, norm: Normalized,
-                       anchors: list[tuple[int, int, int, int]]) -> list[_Candidate]:
+                       anchors: list[tuple[int, int, int, int]]) -> list[Candidate]:
         """Token patterns run on the (folded) clause around each anchor: whole words, bounded gaps."""
-        out: list[_Candidate] = []
+        out: list[Candidate] = []
         seen: set[tuple[int, int, int]] = set()
         for start, end, rid, tid in anchors:
             matcher = self.rules[rid].tokens
@@ -234,14 +276,14 @@ class TextAnalyzer:
                 ms, me = nlo + cs, nlo + ce
                 if pid == tid and ms < end and me > start and (ms, me, rid) not in seen:
                     seen.add((ms, me, rid))
-                    out.append(_Candidate(ms, me, rid, norm.text[ms:me]))
+                    out.append(Candidate(ms, me, rid, norm.text[ms:me]))
         return out
 
     def _judge(
         self,
         text: str,
         norm: Normalized,
-        cand: _Candidate,
+        cand: Candidate,
         fences: list[tuple[int, int, int]] | None,
         official: bool,
         page: int | None,
@@ -280,7 +322,7 @@ class TextAnalyzer:
         evidence = text[os_:oe]
         if oe - os_ != e - s:
             # Characters were dropped inside the hit: deliberate separators, or clause punctuation.
-            if any(ch in CLAUSE_BREAKS and ch not in "\n\r" for ch in evidence):
+            if spans_clause_break(evidence):
                 if not rule.breaks:
                     return None
                 confidence *= 0.8
@@ -332,7 +374,7 @@ def _review_severity(sev: Severity) -> Severity:
     return Severity.MEDIUM if sev is Severity.HIGH else Severity.LOW
 
 
-def _drop_contained(findings: list[tuple[_Candidate, Finding]]) -> list[Finding]:
+def _drop_contained(findings: list[tuple[Candidate, Finding]]) -> list[Finding]:
     """Within one category, a hit inside a longer hit is the same claim: keep the longer one."""
     findings.sort(key=lambda cf: (cf[1].category, cf[1].location.start, -(cf[1].location.end or 0)))
     out: list[Finding] = []

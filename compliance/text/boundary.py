@@ -1,7 +1,9 @@
 """Word-boundary check: is a hit a word of its own, or two halves of other words (确保|过程)?
 
 Full segmentation runs at a few MB/s, far below the hot path's budget, so it is asked only when a
-dictionary word actually straddles an edge of the hit; most hits never reach jieba.
+dictionary word actually straddles an edge of the hit; most hits never reach jieba. The batch path
+asks that pre-check for all hits of a text at once (``straddle_mask``), against the dictionary packed
+into sorted 64-bit integers.
 """
 
 from __future__ import annotations
@@ -11,13 +13,18 @@ import threading
 from functools import lru_cache
 
 import jieba
+import numpy as np
+import numpy.typing as npt
 
 from compliance.rules.schema import Boundary
+from compliance.text.packed import MAX_UNITS, UNIT_BITS, PackedMap, pack, packable
 
 _WINDOW = 6  # characters of context on each side given to the segmenter
 _MAX_WORD = 4  # longest straddling word looked for in the pre-check
 _lock = threading.Lock()
 _freq: dict[str, int] | None = None
+_packed: PackedMap | None = None
+assert _MAX_WORD <= MAX_UNITS  # the batch pre-check packs every candidate word into one uint64
 
 
 def _dictionary() -> dict[str, int]:
@@ -41,6 +48,42 @@ def _straddles(text: str, edge: int, freq: dict[str, int]) -> bool:
     return False
 
 
+def _pack_words() -> PackedMap:
+    """The words ``_straddles`` can find (frequency > 0, 2.._MAX_WORD characters), packed."""
+    global _packed
+    if _packed is None:
+        freq = _dictionary()
+        with _lock:
+            if _packed is None:
+                codes = [pack(w) for w, n in freq.items() if n > 0 and 2 <= len(w) <= _MAX_WORD and packable(w)]
+                _packed = PackedMap(np.array(codes, dtype=np.uint64))
+    return _packed
+
+
+def straddle_mask(folded: npt.NDArray[np.uint16], edges: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    """``_straddles(text, edge, freq)`` for many edges of one normalised text (``folded`` = its code units)."""
+    out = np.zeros(len(edges), dtype=bool)
+    if not len(edges):
+        return out
+    words = _pack_words()
+    n = len(folded)
+    pad = _MAX_WORD
+    padded = np.zeros(n + 2 * pad, dtype=np.uint64)
+    padded[pad : pad + n] = folded
+    shifts = [np.uint64(UNIT_BITS * (MAX_UNITS - 1 - i)) for i in range(_MAX_WORD)]
+    for back in range(1, _MAX_WORD):  # word start a = edge - back
+        a = edges - back
+        code = np.zeros(len(edges), dtype=np.uint64)
+        for length in range(1, _MAX_WORD + 1):  # word end b = a + length
+            code |= padded.take(a + (length - 1) + pad) << shifts[length - 1]
+            if length <= back:  # b <= edge: the word does not cross the edge yet
+                continue
+            todo = ~out & (a >= 0) & (a + length <= n)
+            idx = np.flatnonzero(todo)
+            out[idx[words.contains(code.take(idx))]] = True
+    return out
+
+
 @lru_cache(maxsize=8192)
 def _cuts(window: str) -> frozenset[int]:
     cuts = {0}
@@ -58,6 +101,11 @@ def on_boundary(text: str, start: int, end: int, mode: Boundary) -> bool:
     freq = _dictionary()
     needs_start = start > 0 and _straddles(text, start, freq)
     needs_end = mode is Boundary.STRICT and end < len(text) and _straddles(text, end, freq)
+    return cut_holds(text, start, end, mode, needs_start, needs_end)
+
+
+def cut_holds(text: str, start: int, end: int, mode: Boundary, needs_start: bool, needs_end: bool) -> bool:
+    """``on_boundary`` after its pre-check (``needs_*``: a dictionary word straddles that edge)."""
     if not needs_start and not needs_end:
         return True
     lo = max(0, start - _WINDOW)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from compliance.rules.schema import ContextFile
 from compliance.text.normalize import Normalized, fold
@@ -19,9 +21,12 @@ OPEN_QUOTES = "“\"'‘「『〝＂"
 CLOSE_QUOTES = "”\"'’」』〞＂"
 _SCOPE = 80  # characters looked at on each side; a clause is rarely longer
 
-# 人社部发〔2024〕29号, 渝人社办[2023]207号, 国发（2019）3号
+# 人社部发〔2024〕29号, 渝人社办[2023]207号, 国发（2019）3号. The opening brackets and the issuer tail
+# are named because the batch screen (doc_number_screen) relies on them.
+_DOC_OPEN = "〔[［【(（"
+_DOC_ISSUER_TAIL = 6
 _DOC_NUMBER_AFTER = re.compile(
-    r"[\u4e00-\u9fff]{0,6}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号"
+    rf"[\u4e00-\u9fff]{{0,{_DOC_ISSUER_TAIL}}}\s*[{re.escape(_DOC_OPEN)}]\s*(?:19|20)\d{{2}}\s*[〕\]］】)）]\s*第?\s*\d{{1,5}}\s*号"
 )
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号")
 
@@ -34,6 +39,7 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class ContextRules:
     prohibition: re.Pattern[str]
+    prohibition_words: tuple[str, ...]  # the literals of ``prohibition``, for the batch screen
     negations: tuple[str, ...]
     mention: re.Pattern[str]
     title_suffixes: tuple[str, ...]
@@ -44,6 +50,7 @@ class ContextRules:
     def from_file(cls, ctx: ContextFile) -> ContextRules:
         return cls(
             prohibition=_alternation(ctx.prohibition_markers),
+            prohibition_words=tuple(sorted({fold(w) for w in ctx.prohibition_markers})),
             negations=tuple(sorted({fold(w) for w in ctx.negation_markers}, key=len, reverse=True)),
             mention=_alternation(ctx.mention_markers),
             title_suffixes=tuple(fold(s) for s in ctx.official_title_suffixes),
@@ -84,11 +91,16 @@ def stated_not_claimed(text: str, norm: Normalized, start: int, end: int, rules:
     """
     lo, hi = clause_bounds(text, start, end)
     nlo, ns, ne, nhi = (norm_pos(norm, p) for p in (lo, start, end, hi))
-    if rules.prohibition.search(norm.text, nlo, ns):
+    return stated_in_clause(text, norm.text, start, end, (nlo, ns, ne, nhi), rules)
+
+
+def stated_in_clause(text: str, ntext: str, start: int, end: int, clause: tuple[int, int, int, int],
+                     rules: ContextRules) -> str | None:
+    """``stated_not_claimed`` once the clause is known: ``clause`` = normalised (lo, start, end, hi)."""
+    nlo, ns, ne, nhi = clause
+    if rules.prohibition.search(ntext, nlo, ns):
         return "prohibition"
-    if is_quoted(text, start, end) and (
-        rules.mention.search(norm.text, ne, nhi) or rules.mention.search(norm.text, nlo, ns)
-    ):
+    if is_quoted(text, start, end) and (rules.mention.search(ntext, ne, nhi) or rules.mention.search(ntext, nlo, ns)):
         return "mention"
     return None
 
@@ -121,8 +133,12 @@ def in_official_title(text: str, start: int, end: int, rules: ContextRules) -> b
     closing = text.find("》", end, min(len(text), end + _SCOPE))
     if closing < 0 or text.find("《", end, closing) >= 0:
         return False
-    title = fold(text[opening + 1 : closing])
+    title = _fold_title(text[opening + 1 : closing])
     return title.endswith(rules.title_suffixes)
+
+
+# Documents cite the same few instruments over and over.
+_fold_title = lru_cache(maxsize=1024)(fold)
 
 
 def in_doc_number(text: str, end: int) -> bool:
@@ -139,3 +155,86 @@ def official_document(text: str, rules: ContextRules, head: int = 20_000) -> boo
     selling = sum(1 for m in rules.commercial_markers if m in folded)
     score = (3 if has_number else 0) + min(markers, 6) - 2 * selling
     return score >= 5
+
+
+# -- batch screens ----------------------------------------------------------------------------------
+# The analyzer's batch path asks, for all candidates of a text at once, whether each check above *could*
+# reject a candidate; only those go to the check itself. Every screen is a necessary condition of its
+# check (it may say yes where the check says no, never the reverse), so it must change with the check.
+
+
+def _unit_table(chars: str) -> npt.NDArray[np.bool_]:
+    table = np.zeros(0x10000, dtype=bool)
+    for ch in chars:
+        if ord(ch) < 0x10000:
+            table[ord(ch)] = True
+    return table
+
+
+_BREAK_UNITS = _unit_table(CLAUSE_BREAKS)
+_OPEN_QUOTE_UNITS = _unit_table(OPEN_QUOTES)
+_CLOSE_QUOTE_UNITS = _unit_table(CLOSE_QUOTES)
+_DOC_OPEN_UNITS = _unit_table(_DOC_OPEN)
+_SPACE_UNITS = _unit_table("".join(chr(c) for c in range(0x10000) if chr(c).isspace()))  # = re's \s
+_TITLE_OPEN = ord("《")
+
+Units = npt.NDArray[np.uint16]
+Offsets = npt.NDArray[np.intp]
+
+
+def clause_bounds_batch(units: Units, starts: Offsets, ends: Offsets) -> tuple[Offsets, Offsets]:
+    """``clause_bounds`` for many hits of one text (``units`` = its code units): exact, not a screen."""
+    n = len(units)
+    breaks = np.flatnonzero(_BREAK_UNITS.take(units))
+    lo = np.maximum(starts - _SCOPE, 0)
+    hi = np.minimum(ends + _SCOPE, n)
+    if not len(breaks):
+        return lo, hi
+    before = np.searchsorted(breaks, starts) - 1  # the last break left of the hit
+    prev = breaks.take(np.maximum(before, 0))
+    lo = np.where((before >= 0) & (prev >= lo), prev + 1, lo)
+    after = np.searchsorted(breaks, ends)  # the first break at or right of the hit's end
+    nxt = breaks.take(np.minimum(after, len(breaks) - 1))
+    hi = np.where((after < len(breaks)) & (nxt < hi), nxt, hi)
+    return lo, hi
+
+
+def quoted_batch(units: Units, starts: Offsets, ends: Offsets) -> npt.NDArray[np.bool_]:
+    """``is_quoted`` for many hits: exact."""
+    n = len(units)
+    inside = (starts > 0) & (ends < n)
+    left = _OPEN_QUOTE_UNITS.take(units.take(np.maximum(starts - 1, 0)))
+    right = _CLOSE_QUOTE_UNITS.take(units.take(np.minimum(ends, n - 1)))
+    return inside & left & right
+
+
+def title_screen(units: Units, starts: Offsets) -> npt.NDArray[np.bool_]:
+    """Could ``in_official_title`` hold? Only with a 《 in the _SCOPE characters before the hit."""
+    opens = np.flatnonzero(units == _TITLE_OPEN)
+    if not len(opens):
+        return np.zeros(len(starts), dtype=bool)
+    last = np.searchsorted(opens, starts) - 1
+    return (last >= 0) & (opens.take(np.maximum(last, 0)) >= starts - _SCOPE)
+
+
+def doc_number_screen(units: Units, ends: Offsets) -> npt.NDArray[np.bool_]:
+    """Could ``in_doc_number`` hold? Its regex takes up to _DOC_ISSUER_TAIL Han characters, then spaces,
+    then an opening bracket: so the first bracket after the hit is near, or has a space before it."""
+    opens = np.flatnonzero(_DOC_OPEN_UNITS.take(units))
+    if not len(opens):
+        return np.zeros(len(ends), dtype=bool)
+    first = np.searchsorted(opens, ends)
+    at = opens.take(np.minimum(first, len(opens) - 1))
+    spaced = _SPACE_UNITS.take(units.take(np.maximum(at - 1, 0)))
+    return (first < len(opens)) & ((at - ends <= _DOC_ISSUER_TAIL) | spaced)
+
+
+def negation_screen(folded: Units, starts: Offsets, rules: ContextRules) -> npt.NDArray[np.bool_]:
+    """Could ``negated`` hold? Only if the character before the hit ends some negation marker."""
+    table = _last_units(rules.negations)
+    return (starts > 0) & table.take(folded.take(np.maximum(starts - 1, 0)))
+
+
+@lru_cache(maxsize=8)
+def _last_units(words: tuple[str, ...]) -> npt.NDArray[np.bool_]:
+    return _unit_table("".join(w[-1] for w in words if w))

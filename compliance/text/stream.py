@@ -48,21 +48,20 @@ def analyze_stream(
         window = buf[window_lo - base : min(len(buf), core_hi - base + _POST)]
         if official is None:
             official = official_document(buf[:_HEAD] if base == 0 else window, analyzer.context)
-        found = analyzer.analyze(
+        room = max_findings - len(result.findings)
+        found = analyzer.scan(
             window,
             official=official,
             page=page,
             origin=origin,
             offset=window_lo,
             keep=(core_lo - window_lo, core_hi - window_lo),
+            limit=room,  # findings past the limit are only counted, never built
         )
-        for f in found:
-            result.counts[f.category.value] += 1
-            result.statuses[f.status.value] += 1
-            if len(result.findings) < max_findings:
-                result.findings.append(f)
-            else:
-                result.truncated = True
+        result.counts.update(found.counts)
+        result.statuses.update(found.statuses)
+        result.findings.extend(found.findings)
+        result.truncated = result.truncated or found.total > room
 
     for piece in pieces:
         if not piece:

@@ -1,0 +1,545 @@
+"""The analyzer's batch path: every candidate of a text judged at once, in numpy.
+
+``TextAnalyzer._judge`` defines a finding, one candidate at a time, and ``analyze_reference`` applies
+it to every candidate. That costs tens of microseconds per candidate, and ordinary text has a candidate
+every few dozen characters (国家, 第一, 劳动 …), so it cannot be the hot path. Here:
+
+- one numpy trie walk finds every key (``KeyMatcher``), plus the words the screens below look for;
+- a pattern's regex or token matcher runs only where the literals it cannot match without
+  (``required.py``) occur in the anchor's window;
+- each check of ``_judge`` runs as array operations over all candidates, and where a check needs
+  Python (jieba, a regex, a clause) it runs only for candidates its screen in ``context.py`` or
+  ``boundary.py`` says it could reject;
+- only the findings that will be reported are built, by ``_judge`` itself; the rest are counted.
+
+The findings equal ``analyze_reference``'s; tests/text/test_batch.py holds the two together, so a
+change to ``_judge`` or to a check needs its screen here changed too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from compliance.contract import Finding, Origin, Status
+from compliance.rules.schema import Boundary
+from compliance.text.boundary import cut_holds, straddle_mask
+from compliance.text.context import (
+    CLAUSE_BREAKS,
+    clause_bounds_batch,
+    doc_number_screen,
+    in_doc_number,
+    in_official_title,
+    negated,
+    negation_screen,
+    official_document,
+    quoted_batch,
+    stated_in_clause,
+    title_screen,
+)
+from compliance.text.matcher import KeyMatcher
+from compliance.text.normalize import Folded, Normalized, fold_arrays
+from compliance.text.required import Lang, first_chars, max_width, regex_requirements, token_requirements
+
+if TYPE_CHECKING:
+    from compliance.text.analyzer import TextAnalyzer
+
+# Roles of a key (one key may have several): the automaton's, then two only the batch path looks for.
+TERM, ANCHOR, NOT_INSIDE, REVIEW_INSIDE, TOKEN_ANCHOR = range(5)
+PROHIBITION, NEEDS = 5, 6  # a prohibition marker; a literal some pattern cannot match without
+
+Entry = tuple[int, int, Any, int]  # (role, rule index, role data, key length)
+Ints = npt.NDArray[np.intp]
+Mask = npt.NDArray[np.bool_]
+
+_MODE = {Boundary.NONE: 0, Boundary.PREFIX: 1, Boundary.STRICT: 2}
+_LATIN_UNITS = np.zeros(0x10000, dtype=bool)
+_LATIN_UNITS[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int  # normalised
+    end: int
+    rid: int
+    term: str
+    pinyin_lead: bool = False
+    pinyin_tail: bool = False
+    pinyin: bool = False
+
+
+@dataclass
+class Scan:
+    findings: list[Finding] = field(default_factory=list)  # the first ``limit`` findings, in text order
+    counts: dict[str, int] = field(default_factory=dict)  # all findings per category, built or not
+    statuses: dict[str, int] = field(default_factory=dict)  # all findings per status, built or not
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _strongest(reqs: list[Lang], anchors: Iterable[str]) -> list[Lang]:
+    """Drop requirements every anchor already satisfies, and those another requirement implies."""
+    anchors = list(anchors)
+    useful = [r for r in reqs if not all(any(w in a for w in r) for a in anchors)]
+
+    def implies(a: Lang, b: Lang) -> bool:  # every string of a holds a string of b
+        return all(any(w in s for w in b) for s in a)
+
+    return [r for i, r in enumerate(useful)
+            if not any(j != i and implies(o, r) and not (implies(r, o) and j > i) for j, o in enumerate(useful))]
+
+
+class BatchPlan:
+    """Everything the batch path precomputes from a TextAnalyzer's rules and automaton entries."""
+
+    def __init__(self, analyzer: TextAnalyzer, entries: dict[str, list[Entry]]) -> None:
+        self.analyzer = analyzer
+        rules = analyzer.rules
+        categories = sorted({c.rule.category.value for c in rules})
+        self._category_names = categories
+        # Per rule: category (ranked by name, the order findings sort in), boundary mode, exemptions.
+        self._cat = np.array([categories.index(c.rule.category.value) for c in rules], dtype=np.intp)
+        self._mode = np.array([_MODE[c.rule.boundary] for c in rules], dtype=np.intp)
+        self._review = np.array([Status(c.rule.status) is Status.REVIEW for c in rules], dtype=bool)
+        self._breaks = np.array([c.rule.breaks for c in rules], dtype=bool)
+        self._ex_negation = np.array([c.exempt_negation for c in rules], dtype=bool)
+        self._ex_doc = np.array([c.exempt_doc_number for c in rules], dtype=bool)
+        self._ex_title = np.array([c.exempt_title for c in rules], dtype=bool)
+        self._ex_prohibition = np.array([c.exempt_prohibition for c in rules], dtype=bool)
+        self._ex_official = np.array([c.exempt_official for c in rules], dtype=bool)
+
+        # Pattern and token-pattern groups: global ids, windows, and the literal sets each needs.
+        extra: dict[str, list[Entry]] = {}
+        group_sets: list[list[int]] = []
+        n_sets = 0
+
+        def group(reqs: list[Lang], anchors: list[str]) -> int:
+            nonlocal n_sets
+            ids = []
+            for req in _strongest(reqs, anchors):
+                ids.append(n_sets)
+                for word in req:
+                    extra.setdefault(word, []).append((NEEDS, -1, n_sets, len(word)))
+                n_sets += 1
+            group_sets.append(ids)
+            return len(group_sets) - 1
+
+        self._pattern_group: dict[tuple[int, int], int] = {}
+        self._token_group: dict[tuple[int, int], int] = {}
+        windows: list[int] = []
+        widths: list[int] = []  # longest match, -1 = unbounded
+        self._starters: list[re.Pattern[str] | None] = []  # the characters a match can start with
+        for rid, comp in enumerate(rules):
+            for pid, pattern in enumerate(comp.rule.patterns):
+                self._pattern_group[rid, pid] = group(regex_requirements(pattern.regex), pattern.anchors)
+                windows.append(pattern.window)
+                width = max_width(pattern.regex)
+                widths.append(-1 if width is None else width)
+                first = first_chars(pattern.regex)
+                self._starters.append(None if first is None else
+                                      re.compile("[" + "".join(re.escape(c) for c in sorted(first)) + "]"))
+            for tid, tokens in enumerate(comp.rule.tokens):
+                self._token_group[rid, tid] = group(token_requirements(tokens.pattern), tokens.anchors)
+                windows.append(0)
+                widths.append(-1)
+                self._starters.append(None)
+        self._window = np.array(windows, dtype=np.intp)
+        self._width = np.array(widths, dtype=np.intp)
+        self._set_count = np.array([len(ids) for ids in group_sets], dtype=np.intp)
+        self._set_first = np.cumsum(self._set_count) - self._set_count
+        self._set_ids = np.array([i for ids in group_sets for i in ids], dtype=np.intp)
+        for word in analyzer.context.prohibition_words:
+            extra.setdefault(word, []).append((PROHIBITION, -1, None, len(word)))
+
+        # Keys and their entries, flattened: key k's entries are rows first[k] .. first[k] + count[k].
+        keys = list(entries) + [k for k in extra if k not in entries]
+        self._matcher = KeyMatcher(keys)
+        self.terms: list[str] = []
+        term_ids: dict[str, int] = {}
+        role, rule, data, lead, tail, count = [], [], [], [], [], []
+        for key in keys:
+            rows = entries.get(key, []) + extra.get(key, [])
+            count.append(len(rows))
+            for r, rid, d, _ in rows:
+                role.append(r)
+                rule.append(rid)
+                lead.append(False)
+                tail.append(False)
+                if r == TERM:
+                    term, lead[-1], tail[-1] = d
+                    data.append(term_ids.setdefault(term, len(term_ids)))
+                elif r == ANCHOR:
+                    data.append(self._pattern_group[rid, d])
+                elif r == TOKEN_ANCHOR:
+                    data.append(self._token_group[rid, d])
+                else:
+                    data.append(-1 if d is None else d)
+        self.terms = list(term_ids)
+        self._role = np.array(role, dtype=np.intp)
+        self._rule = np.array(rule, dtype=np.intp)
+        self._data = np.array(data, dtype=np.intp)
+        self._lead = np.array(lead, dtype=bool)
+        self._tail = np.array(tail, dtype=bool)
+        self._count = np.array(count, dtype=np.intp)
+        self._first = np.cumsum(self._count) - self._count
+        self._longest = max(1, max((len(k) for k in keys), default=1))
+        # Token anchors carry their group id; _verify_tokens wants the rule's token-pattern index back.
+        self._token_index = {g: tid for (_, tid), g in self._token_group.items()}
+        self._pattern_index = {g: pid for (_, pid), g in self._pattern_group.items()}
+
+    # -- scan -------------------------------------------------------------------------------------
+
+    def scan(self, text: str, *, official: bool | None, page: int | None, origin: Origin, offset: int,
+             keep: tuple[int, int] | None, limit: int | None) -> Scan:
+        if not text:
+            return Scan()
+        fa = fold_arrays(text)
+        starts, kids = self._matcher.find(fa.folded)
+        if not len(starts):
+            return Scan()
+        # One row per (occurrence, role of its key).
+        per = self._count.take(kids)
+        occ = np.repeat(np.arange(len(kids)), per)
+        row = self._first.take(kids).repeat(per) + np.arange(len(occ)) - (np.cumsum(per) - per).repeat(per)
+        s = starts.take(occ)
+        e = s + self._matcher.lengths.take(kids.take(occ))
+        role = self._role.take(row)
+
+        norm = fa.normalized()
+        if official is None:
+            official = official_document(text, self.analyzer.context)
+
+        # The automaton reports by end position, longer keys first, then in entry order: candidate order
+        # decides which of two equal findings is kept, and pattern verification depends on anchor order.
+        main = np.flatnonzero(role < PROHIBITION)
+        main = main[np.argsort((e.take(main) * (self._longest + 1) - (e - s).take(main)) * len(self._role)
+                               + row.take(main), kind="stable")]
+        ms, me, mrole = s[main], e[main], role[main]
+        mrule, mdata = self._rule.take(row[main]), self._data.take(row[main])
+
+        needs = np.flatnonzero(role == NEEDS)
+        need_index = _Occurrences(s[needs], e[needs], self._data.take(row[needs]), len(norm.text))
+
+        extra: list[Candidate] = []
+        pick = mrole == ANCHOR
+        if pick.any():
+            a_s, a_e, a_g = ms[pick], me[pick], mdata[pick]
+            window = self._window.take(a_g)
+            lo, hi = np.maximum(a_s - window, 0), np.minimum(a_e + window, len(norm.text))
+            ok, first, last = self._satisfied(a_g, lo, hi, need_index)
+            # Where the regex's scan from lo can first find a match, and where matches stop (see _verify).
+            width = self._width.take(a_g)
+            first = np.where(width >= 0, np.maximum(lo, first - width), lo)
+            last = np.minimum(last + 1, a_e)
+            rows = zip(*(a[ok].tolist() for a in (a_s, a_e, mrule[pick], a_g, first, last, hi)), strict=True)
+            extra.extend(self._verify(norm.text, rows))
+        pick = mrole == TOKEN_ANCHOR
+        if pick.any():
+            a_s, a_e, a_g = ms[pick], me[pick], mdata[pick]
+            lo, hi = clause_bounds_batch(fa.units, fa.index.take(a_s), fa.index.take(a_e - 1) + 1)
+            ok, _, _ = self._satisfied(a_g, np.searchsorted(fa.index, lo), np.searchsorted(fa.index, hi),
+                                       need_index)
+            anchors = [(a, b, r, self._token_index[g])
+                       for a, b, r, g in zip(a_s[ok].tolist(), a_e[ok].tolist(), mrule[pick][ok].tolist(),
+                                             a_g[ok].tolist(), strict=True)]
+            if anchors:
+                extra.extend(self.analyzer._verify_tokens(text, norm, anchors))
+
+        terms = mrole == TERM
+        row_terms = main[terms]
+        cs = np.concatenate([ms[terms], np.array([c.start for c in extra], dtype=np.intp)])
+        ce = np.concatenate([me[terms], np.array([c.end for c in extra], dtype=np.intp)])
+        if not len(cs):
+            return Scan()
+        crule = np.concatenate([mrule[terms], np.array([c.rid for c in extra], dtype=np.intp)])
+        cterm = np.concatenate([mdata[terms], np.full(len(extra), -1, dtype=np.intp)])
+        lead = np.concatenate([self._lead.take(row[row_terms]), np.zeros(len(extra), dtype=bool)])
+        tail = np.concatenate([self._tail.take(row[row_terms]), np.zeros(len(extra), dtype=bool)])
+        cidx = np.arange(len(cs))  # candidate number: < n_terms a term hit, else extra[i - n_terms]
+        n_terms = int(terms.sum())
+
+        fences = np.isin(mrole, (NOT_INSIDE, REVIEW_INSIDE))
+        fence = _Fences(ms[fences], me[fences], mrule[fences], mrole[fences], self._longest)
+        prohibition = np.flatnonzero(role == PROHIBITION)
+        markers = _Markers(s[prohibition], e[prohibition])
+
+        # Judge each claim once at its full extent (TextAnalyzer._outermost), in its sort order.
+        cat = self._cat.take(crule)
+        order = np.lexsort((-ce, cs, cat))
+        outer = order[_outermost(cat[order], cs[order], ce[order])]
+        cs, ce, crule, cterm, lead, tail, cidx, cat = (a[outer] for a in (cs, ce, crule, cterm, lead, tail, cidx, cat))
+
+        alive, os_, oe = self._judge(text, fa, norm, cs, ce, crule, lead, tail, fence, markers, official, keep)
+
+        # _drop_contained over the findings, then text order.
+        live = np.flatnonzero(alive)
+        key = cat[live] * (len(text) + 1) + oe[live]
+        reach = np.maximum.accumulate(key)
+        kept = live[key > np.concatenate([[-1], reach[:-1]])]
+        kept = kept[np.lexsort((cat[kept], os_[kept]))]
+        counts = np.bincount(cat[kept], minlength=len(self._category_names))
+        # A review_inside phrase makes a violation a matter for review (as _judge does).
+        review = self._review.take(crule[kept]) | fence.inside(REVIEW_INSIDE, crule[kept], cs[kept], ce[kept])
+        scan = Scan(counts={name: int(k) for name, k in zip(self._category_names, counts.tolist(), strict=True)
+                            if k})
+        n_review = int(review.sum())
+        scan.statuses = {k: v for k, v in ((Status.VIOLATION.value, len(kept) - n_review),
+                                            (Status.REVIEW.value, n_review)) if v}
+
+        build = kept if limit is None else kept[:max(0, limit)]
+        an = self.analyzer
+        for i in build.tolist():
+            c = int(cidx[i])
+            if c < n_terms:
+                pin_lead, pin_tail = bool(lead[i]), bool(tail[i])
+                cand = Candidate(int(cs[i]), int(ce[i]), int(crule[i]), self.terms[int(cterm[i])], pin_lead,
+                                 pin_tail, pin_lead or pin_tail)
+            else:
+                cand = extra[c - n_terms]
+            finding = an._judge(text, norm, cand, fence.around(cand.rid, cand.start, cand.end), official, page,
+                                origin, keep)
+            if finding is not None:  # always, unless _judge and this path disagree (see the tests)
+                scan.findings.append(finding)
+        if offset:
+            for f in scan.findings:
+                f.location.start = (f.location.start or 0) + offset
+                f.location.end = (f.location.end or 0) + offset
+        return scan
+
+    def _satisfied(self, groups: Ints, lo: Ints, hi: Ints, needs: _Occurrences) -> tuple[Mask, Ints, Ints]:
+        """For anchors of pattern ``groups`` with windows [lo, hi): does every literal set the pattern
+        needs occur inside the window? Where not, the pattern cannot match there. Also, over those sets,
+        the latest first end and the earliest last start of an occurrence (``hi`` when no set)."""
+        per = self._set_count.take(groups)
+        end_first = lo.copy()
+        start_last = hi.copy()
+        if not per.any():
+            return np.ones(len(groups), dtype=bool), end_first, start_last
+        anchor = np.repeat(np.arange(len(groups)), per)
+        first = (np.cumsum(per) - per).repeat(per)
+        sets = self._set_ids.take(self._set_first.take(groups).repeat(per) + np.arange(len(anchor)) - first)
+        found, min_end, max_start = needs.bounds(sets, lo.take(anchor), hi.take(anchor))
+        # Pairs are grouped by anchor: reduce each anchor's run (ufunc.at is far slower).
+        some = np.flatnonzero(per)
+        runs = (np.cumsum(per) - per)[some]
+        end_first[some] = np.maximum(end_first[some], np.maximum.reduceat(min_end, runs))
+        start_last[some] = np.minimum(start_last[some], np.minimum.reduceat(max_start, runs))
+        return np.bincount(anchor[~found], minlength=len(groups)) == 0, end_first, start_last
+
+    def _verify(self, ntext: str, rows: Iterable[tuple[int, ...]]) -> list[Candidate]:
+        """TextAnalyzer._verify_patterns for anchors whose pattern can match, without scanning all the window.
+
+        The reference runs ``finditer(ntext, lo, hi)`` and keeps matches overlapping the anchor. That scan
+        finds the same matches when it starts at ``first`` and tries only positions holding a character a
+        match can start with: every match holds an occurrence of each literal set the pattern needs, so no
+        match starts before (an occurrence's end − the longest match), nor after the last occurrence's start
+        (``last``). A match starting at or after the anchor's end cannot overlap it, so the scan stops there.
+        """
+        out: list[Candidate] = []
+        seen: set[tuple[int, int, int]] = set()
+        rules = self.analyzer.rules
+        for start, end, rid, group, pos, last, hi in rows:
+            regex = rules[rid].regexes[self._pattern_index[group]]
+            starter = self._starters[group]
+            while pos < last:
+                if starter is not None:
+                    hop = starter.search(ntext, pos, last)
+                    if hop is None:
+                        break
+                    pos = hop.start()
+                m = regex.match(ntext, pos, hi)
+                if m is None:
+                    pos += 1
+                    continue
+                ms, me = m.span()
+                if ms < end and me > start and (ms, me, rid) not in seen:
+                    seen.add((ms, me, rid))
+                    term = m.groupdict().get("term") or m.group(0)
+                    out.append(Candidate(ms, me, rid, term))
+                pos = me if me > ms else ms + 1
+        return out
+
+    def _judge(self, text: str, fa: Folded, norm: Normalized, cs: Ints, ce: Ints, crule: Ints, lead: Mask,
+               tail: Mask, fence: _Fences, markers: _Markers, official: bool,
+               keep: tuple[int, int] | None) -> tuple[Mask, Ints, Ints]:
+        """TextAnalyzer._judge's yes/no for every candidate; also the original spans."""
+        an = self.analyzer
+        units, folded, index = fa.units, fa.folded, fa.index
+        big, n = len(units), len(folded)
+        os_ = index.take(cs)
+        oe = index.take(ce - 1) + 1
+        alive = np.ones(len(cs), dtype=bool)
+        if keep is not None:
+            alive &= (os_ >= keep[0]) & (os_ < keep[1])
+        pinyin = lead | tail
+        if pinyin.any():
+            before = _LATIN_UNITS.take(units.take(np.maximum(os_ - 1, 0))) & (os_ > 0)
+            after = _LATIN_UNITS.take(units.take(np.minimum(oe, big - 1))) & (oe < big)
+            alive &= ~(lead & before) & ~(tail & after)
+        alive &= ~fence.inside(NOT_INSIDE, crule, cs, ce)
+        if official:
+            alive &= ~self._ex_official.take(crule)
+
+        # Dropped characters inside the hit: clause punctuation rejects it for rules that say breaks: false.
+        idx = np.flatnonzero(alive & ((oe - os_) != (ce - cs)) & ~self._breaks.take(crule))
+        for i, a, b in zip(idx.tolist(), os_[idx].tolist(), oe[idx].tolist(), strict=True):
+            if spans_clause_break(text[a:b]):
+                alive[i] = False
+
+        # Word boundaries: jieba only where a dictionary word straddles an edge (on_boundary's own pre-check).
+        mode = self._mode.take(crule)
+        idx = np.flatnonzero(alive & (mode > 0) & ~pinyin)
+        if len(idx):
+            s_, e_ = cs.take(idx), ce.take(idx)
+            at_start = (s_ > 0) & straddle_mask(folded, s_)
+            at_end = np.zeros(len(idx), dtype=bool)
+            strict = (mode.take(idx) == _MODE[Boundary.STRICT]) & (e_ < n)
+            at_end[strict] = straddle_mask(folded, e_[strict])
+            sus = np.flatnonzero(at_start | at_end)
+            modes = [c.rule.boundary for c in an.rules]
+            for i, a, b, r, x, y in zip(idx[sus].tolist(), s_[sus].tolist(), e_[sus].tolist(),
+                                        crule[idx[sus]].tolist(), at_start[sus].tolist(), at_end[sus].tolist(),
+                                        strict=True):
+                if not cut_holds(norm.text, a, b, modes[r], x, y):
+                    alive[i] = False
+
+        idx = np.flatnonzero(alive & self._ex_negation.take(crule))
+        idx = idx[negation_screen(folded, cs.take(idx), an.context)]
+        for i, a in zip(idx.tolist(), cs[idx].tolist(), strict=True):
+            if negated(norm.text, a, an.context):
+                alive[i] = False
+
+        idx = np.flatnonzero(alive & self._ex_doc.take(crule))
+        idx = idx[doc_number_screen(units, oe.take(idx))]
+        for i, b in zip(idx.tolist(), oe[idx].tolist(), strict=True):
+            if in_doc_number(text, b):
+                alive[i] = False
+
+        idx = np.flatnonzero(alive & self._ex_title.take(crule))
+        idx = idx[title_screen(units, os_.take(idx))]
+        for i, a, b in zip(idx.tolist(), os_[idx].tolist(), oe[idx].tolist(), strict=True):
+            if in_official_title(text, a, b, an.context):
+                alive[i] = False
+
+        # Stated, not claimed: a prohibition marker earlier in the clause, or the term quoted.
+        idx = np.flatnonzero(alive & self._ex_prohibition.take(crule))
+        if len(idx):
+            o_s, o_e = os_.take(idx), oe.take(idx)
+            lo, hi = clause_bounds_batch(units, o_s, o_e)
+            nlo, nhi = np.searchsorted(index, lo), np.searchsorted(index, hi)
+            sus = np.flatnonzero(markers.between(nlo, cs.take(idx)) | quoted_batch(units, o_s, o_e))
+            rows = zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), nlo[sus].tolist(),
+                       cs[idx[sus]].tolist(), ce[idx[sus]].tolist(), nhi[sus].tolist(), strict=True)
+            for i, a, b, c0, c1, c2, c3 in rows:
+                if stated_in_clause(text, norm.text, a, b, (c0, c1, c2, c3), an.context):
+                    alive[i] = False
+        return alive, os_, oe
+
+
+def spans_clause_break(evidence: str) -> bool:
+    """Clause punctuation inside a hit's original characters (line breaks are layout, not clauses)."""
+    return any(ch in CLAUSE_BREAKS and ch not in "\n\r" for ch in evidence)
+
+
+def _outermost(cat: Ints, cs: Ints, ce: Ints) -> Mask:
+    """TextAnalyzer._outermost over candidates sorted by (category, start, -end): which to judge.
+
+    Within a category, a candidate is dropped when it ends inside the longest reach so far and is not
+    that reaching candidate's exact span (equal spans from two rules are both judged).
+    """
+    if len(cs) < 2:
+        return np.ones(len(cs), dtype=bool)
+    key = cat * (int(ce.max()) + 1) + ce  # categories never share a running maximum
+    reach = np.maximum.accumulate(key)
+    before = np.concatenate([[-1], reach[:-1]])
+    # Which candidate set each running maximum: the first to reach it (ties do not move it).
+    setter = np.maximum.accumulate(np.where(key > before, np.arange(len(key)), 0))
+    prev = np.concatenate([[0], setter[:-1]])
+    same = (cs == cs.take(prev)) & (ce == ce.take(prev))
+    return (key > before) | same
+
+
+class _Occurrences:
+    """Occurrences of literal sets: does set k occur inside [lo, hi)?"""
+
+    def __init__(self, starts: Ints, ends: Ints, sets: Ints, n: int) -> None:
+        self._big = n + 2
+        key = sets * self._big + starts
+        order = np.argsort(key, kind="stable")
+        self._key = key[order]
+        # Per set, the smallest end among occurrences starting at or after each one (suffix minimum).
+        self._min_end = np.minimum.accumulate((sets * self._big + ends)[order][::-1])[::-1]
+
+    def bounds(self, sets: Ints, lo: Ints, hi: Ints) -> tuple[Mask, Ints, Ints]:
+        """(does set k occur inside [lo, hi)?, the smallest end of its occurrences starting at or after
+        lo, the largest start before hi); the two positions are meaningful only where it occurs."""
+        if not len(self._key):
+            return np.zeros(len(sets), dtype=bool), lo, hi
+        base = sets * self._big
+        at = np.searchsorted(self._key, base + lo)
+        min_end = self._min_end.take(np.minimum(at, len(self._key) - 1)) - base
+        before_hi = np.maximum(np.searchsorted(self._key, base + hi) - 1, 0)
+        max_start = self._key.take(before_hi) - base
+        return (at < len(self._key)) & (min_end <= hi), min_end, max_start
+
+
+class _Markers:
+    """Prohibition-marker occurrences: is one wholly inside [lo, end)?"""
+
+    def __init__(self, starts: Ints, ends: Ints) -> None:
+        order = np.argsort(ends, kind="stable")
+        self._ends = ends[order]
+        self._latest_start = np.maximum.accumulate(starts[order]) if len(order) else starts
+
+    def between(self, lo: Ints, end: Ints) -> Mask:
+        if not len(self._ends):
+            return np.zeros(len(lo), dtype=bool)
+        last = np.searchsorted(self._ends, end, side="right") - 1
+        return (last >= 0) & (self._latest_start.take(np.maximum(last, 0)) >= lo)
+
+
+class _Fences:
+    """not_inside / review_inside phrase hits, in the automaton's order."""
+
+    def __init__(self, starts: Ints, ends: Ints, rules: Ints, roles: Ints, longest: int) -> None:
+        self._starts, self._ends, self._rules, self._roles = starts, ends, rules, roles
+        self._longest = longest
+        self._by_rule: dict[int, tuple[list[int], list[tuple[int, int, int, int]]]] | None = None
+
+    def inside(self, role: int, crule: Ints, cs: Ints, ce: Ints) -> Mask:
+        """Is each candidate inside a phrase of that role (not_inside, review_inside) of its own rule?"""
+        pick = self._roles == role
+        if not pick.any() or not len(cs):
+            return np.zeros(len(cs), dtype=bool)
+        big = int(max(self._ends.max(), ce.max())) + 2
+        key = self._rules[pick] * big + self._starts[pick]
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        # Per rule, the furthest end among phrases starting at or before each one.
+        reach = np.maximum.accumulate((self._rules[pick] * big + self._ends[pick])[order])
+        last = np.searchsorted(key, crule * big + cs, side="right") - 1
+        return (last >= 0) & (reach.take(np.maximum(last, 0)) >= crule * big + ce)
+
+    def around(self, rid: int, start: int, end: int) -> list[tuple[int, int, int]]:
+        """The phrases of rule ``rid`` holding [start, end), in the automaton's order (for _judge)."""
+        if self._by_rule is None:
+            by_rule: dict[int, tuple[list[int], list[tuple[int, int, int, int]]]] = {}
+            rows = sorted(zip(self._rules.tolist(), self._starts.tolist(), range(len(self._starts)),
+                              self._ends.tolist(), self._roles.tolist(), strict=True))
+            for r, fs, order, fe, kind in rows:
+                keys, items = by_rule.setdefault(r, ([], []))
+                keys.append(fs)
+                items.append((order, fs, fe, kind))
+            self._by_rule = by_rule
+        keys, items = self._by_rule.get(rid, ([], []))
+        lo, hi = bisect.bisect_left(keys, end - self._longest), bisect.bisect_right(keys, start)
+        holding = sorted(item for item in items[lo:hi] if item[2] >= end)
+        return [(fs, fe, kind) for _, fs, fe, kind in holding]
