@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -33,7 +33,9 @@ import ad_corpus  # noqa: E402
 BAR_CHARS_PER_S = 20e6
 BAR_RATIO = 1 / 8
 REPEATS = 3
-WARMUP = "预热：本课程包过，国家认可，職業資格證書，全国联网可查。中华路88号。最好提前到场。"
+# Warm-up: a few thousand characters of the same kind of text (another seed), long enough to take the batch
+# path, so that jieba's dictionary, the packed word table and spaCy are loaded before timing starts.
+WARMUP = ad_corpus.corpus(6000, seed=99)
 
 # The child process of the memory run: builds the Checker, then (unless "baseline") checks the file.
 _CHILD = r"""
@@ -45,35 +47,65 @@ if mode != "baseline":
     checker.check_text(WARMUP)
 out = {"mode": mode}
 if mode == "check":
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     report = checker.check_file(path)
     out["seconds"] = time.perf_counter() - t0
+    out["cpu_seconds"] = time.process_time() - c0
     out["characters"] = report.characters
     out["findings"] = sum(report.counts.values())
     out["verdict"] = report.verdict.value
     out["error"] = report.error.message if report.error else None
-out["self_maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/status") as fh:  # VmHWM: peak RSS of this program's own address space
+    out["vm_hwm_kb"] = next((int(l.split()[1]) for l in fh if l.startswith("VmHWM:")), 0)
 print(json.dumps(out))
 """.replace("WARMUP", repr(WARMUP))
 
+# Linux carries the parent's peak RSS into a child's ru_maxrss across fork+exec, so a child of this
+# (large) process would report at least this process's size. A small launcher runs the child instead and
+# reports RUSAGE_CHILDREN as it sees it.
+_LAUNCHER = r"""
+import json, resource, subprocess, sys
+proc = subprocess.run([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], capture_output=True, text=True)
+if proc.returncode:
+    sys.stderr.write(proc.stderr)
+    sys.exit(proc.returncode)
+out = json.loads(proc.stdout.strip().splitlines()[-1])
+out["children_maxrss_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps(out))
+"""
 
-def _times(fn: Callable[[], object], repeats: int = REPEATS) -> tuple[list[float], object]:
-    out: list[float] = []
+
+class Timing:
+    """Wall-clock and CPU seconds of repeated runs. On a shared machine the wall clock also counts time the
+    process waited for a core; CPU time is what the one core spent."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def rates(self, chars: int) -> dict[str, float]:
+        return {"wall_best": chars / min(self.wall), "wall_median": chars / statistics.median(self.wall),
+                "cpu_best": chars / min(self.cpu), "cpu_median": chars / statistics.median(self.cpu)}
+
+
+def _times(fn: Callable[[], object], repeats: int = REPEATS) -> tuple[Timing, object]:
+    timing = Timing()
     result: object = None
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         result = fn()
-        out.append(time.perf_counter() - t0)
-    return out, result
-
-
-def _rate(chars: int, seconds: list[float]) -> tuple[float, float]:
-    """(best, median) characters per second."""
-    return chars / min(seconds), chars / statistics.median(seconds)
+        timing.cpu.append(time.process_time() - c0)
+        timing.wall.append(time.perf_counter() - w0)
+    return timing, result
 
 
 def _mc(rate: float) -> str:
     return f"{rate / 1e6:8.2f} M chars/s"
+
+
+def _row(label: str, r: dict[str, float], note: str = "") -> None:
+    rates = f"{_mc(r['wall_best'])}{_mc(r['wall_median'])}  {_mc(r['cpu_best'])}{_mc(r['cpu_median'])}"
+    print(f"{label:30s}{rates}  {note}")
 
 
 def _count_hits(automaton: object, text: str) -> int:
@@ -83,7 +115,7 @@ def _count_hits(automaton: object, text: str) -> int:
     return n
 
 
-def throughput(mb: float) -> dict[str, float]:
+def throughput(mb: float) -> dict[str, Any]:
     import ahocorasick
 
     from compliance.checker import Checker
@@ -119,30 +151,28 @@ def throughput(mb: float) -> dict[str, float]:
     e2e_s, report = _times(lambda: checker.check_text(text))
     findings = sum(report.counts.values())  # type: ignore[attr-defined]
 
-    raw_best, raw_med = _rate(n, raw_s)
-    plain_best, plain_med = _rate(n, plain_s)
-    e2e_best, e2e_med = _rate(n, e2e_s)
+    raw, plain_r, e2e = raw_s.rates(n), plain_s.rates(n), e2e_s.rates(n)
     print()
-    print(f"{'':34s}{'best':>19s}{'median':>19s}")
-    print(f"raw scan, engine automaton        {_mc(raw_best)}  {_mc(raw_med)}   "
-          f"({len(analyzer.automaton):,} keys, {raw_hits:,} hits)")
-    print(f"raw scan, rule terms only         {_mc(plain_best)}  {_mc(plain_med)}   "
-          f"({len(plain):,} keys, {plain_hits:,} hits)")
-    print(f"check_text end to end             {_mc(e2e_best)}  {_mc(e2e_med)}   "
-          f"({findings:,} findings: {dict(report.counts)})")  # type: ignore[attr-defined]
-    print(f"ratio end-to-end / raw (best)     {e2e_best / raw_best:8.3f}")
-    print(f"ratio end-to-end / raw (median)   {e2e_med / raw_med:8.3f}")
-    return {"raw": raw_best, "raw_median": raw_med, "e2e": e2e_best, "e2e_median": e2e_med,
-            "findings": findings}
+    print(f"{'':30s}{'wall best':>18s}{'wall median':>18s}  {'CPU best':>18s}{'CPU median':>18s}")
+    _row("raw scan, engine automaton", raw, f"({len(analyzer.automaton):,} keys, {raw_hits:,} hits)")
+    _row("raw scan, rule terms only", plain_r, f"({len(plain):,} keys, {plain_hits:,} hits)")
+    _row("check_text end to end", e2e, f"({findings:,} findings)")
+    print(f"{'ratio end-to-end / raw':30s}{e2e['wall_best'] / raw['wall_best']:18.3f}"
+          f"{e2e['wall_median'] / raw['wall_median']:18.3f}  {e2e['cpu_best'] / raw['cpu_best']:18.3f}"
+          f"{e2e['cpu_median'] / raw['cpu_median']:18.3f}")
+    print(f"findings by category: {dict(report.counts)}")  # type: ignore[attr-defined]
+    return {"raw": raw, "e2e": e2e, "findings": findings}
 
 
 def _child(mode: str, path: str) -> tuple[dict[str, object], int]:
-    """Run the child; return its JSON line and RUSAGE_CHILDREN ru_maxrss (KB) after it ended."""
-    proc = subprocess.run([sys.executable, "-c", _CHILD, mode, path], capture_output=True, text=True,
+    """Run the child under a launcher; return its JSON line and its peak RSS in KB (RUSAGE_CHILDREN ru_maxrss
+    as the launcher saw it)."""
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, _CHILD, mode, path], capture_output=True, text=True,
                           check=False, cwd=HERE.parent)
     if proc.returncode != 0:
         raise RuntimeError(f"{mode} child failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1]), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    return out, int(out["children_maxrss_kb"])
 
 
 def memory(mb: float) -> dict[str, float]:
@@ -153,8 +183,8 @@ def memory(mb: float) -> dict[str, float]:
         size = ad_corpus.write_corpus(path, int(mb * 1_000_000))
         print(f"memory input: {path}, {size:,} bytes UTF-8 ({size / 1e6:.1f} MB), written in "
               f"{time.perf_counter() - t0:.1f} s")
-        # RUSAGE_CHILDREN's ru_maxrss is the largest of all children waited for so far, so the children run
-        # smallest first: baseline (import + Checker()), warm (+ warm-up check: jieba's dictionary), check.
+        # Three children, each under its own launcher: baseline (import + Checker()), warm (+ the warm-up
+        # check: jieba's dictionary, spaCy, packed tables), check (+ check_file of the big file).
         base, base_rss = _child("baseline", path)
         warm, warm_rss = _child("warm", path)
         run, run_rss = _child("check", path)
@@ -163,12 +193,14 @@ def memory(mb: float) -> dict[str, float]:
         seconds = float(run["seconds"])  # type: ignore[arg-type]
         chars = int(run["characters"])  # type: ignore[call-overload]
         print(f"baseline child (import + Checker()):        peak RSS {base_rss / 1024:8.1f} MB "
-              f"(self-reported {int(base['self_maxrss_kb']) / 1024:.1f})")  # type: ignore[call-overload]
+              f"(VmHWM {int(base['vm_hwm_kb']) / 1024:.1f})")  # type: ignore[call-overload]
         print(f"warm child (+ warm-up check, jieba loaded): peak RSS {warm_rss / 1024:8.1f} MB "
-              f"(self-reported {int(warm['self_maxrss_kb']) / 1024:.1f})")  # type: ignore[call-overload]
+              f"(VmHWM {int(warm['vm_hwm_kb']) / 1024:.1f})")  # type: ignore[call-overload]
         print(f"check_file child:                           peak RSS {run_rss / 1024:8.1f} MB "
-              f"(self-reported {int(run['self_maxrss_kb']) / 1024:.1f})")  # type: ignore[call-overload]
-        print(f"check_file: {chars:,} characters in {seconds:.2f} s = {_mc(chars / seconds).strip()}, "
+              f"(VmHWM {int(run['vm_hwm_kb']) / 1024:.1f})")  # type: ignore[call-overload]
+        cpu = float(run["cpu_seconds"])  # type: ignore[arg-type]
+        print(f"check_file: {chars:,} characters in {seconds:.2f} s wall = {_mc(chars / seconds).strip()}, "
+              f"{cpu:.2f} s CPU = {_mc(chars / cpu).strip()}, "
               f"{run['findings']:,} findings, verdict {run['verdict']}")
         return {"size": size, "peak": run_rss - base_rss, "peak_warm": run_rss - warm_rss,
                 "stream_rate": chars / seconds}
@@ -190,20 +222,25 @@ def main() -> None:
         print()
         mem = memory(args.memory_mb)
 
-    ratio = speed["e2e"] / speed["raw"]
-    ok_speed = speed["e2e"] >= BAR_CHARS_PER_S
-    ok_ratio = ratio >= BAR_RATIO
-    print("\n== summary " + "=" * 60)
-    print(f"raw pyahocorasick scan (engine automaton): {_mc(speed['raw'])} best, {_mc(speed['raw_median'])} median")
-    print(f"check_text end to end:                     {_mc(speed['e2e'])} best, {_mc(speed['e2e_median'])} median")
-    print(f"  bar >= 20 M chars/s on one core:         {'PASS' if ok_speed else 'FAIL'}")
-    print(f"  ratio to raw scan {ratio:6.3f}, bar >= 0.125: {'PASS' if ok_ratio else 'FAIL'}")
-    print(f"findings in the corpus:                    {int(speed['findings']):,}")
+    raw, e2e = speed["raw"], speed["e2e"]
+    print("\n== summary " + "=" * 70)
+    print(f"load average while running: {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} CPUs")
+    for clock in ("wall", "cpu"):
+        rate, base = e2e[f"{clock}_best"], raw[f"{clock}_best"]
+        name = "wall clock" if clock == "wall" else "CPU time"
+        print(f"[{name}, best of {REPEATS}] raw pyahocorasick scan {_mc(base).strip()}; "
+              f"check_text end to end {_mc(rate).strip()}; ratio {rate / base:.3f}")
+        print(f"    bar >= 20 M chars/s on one core: {'PASS' if rate >= BAR_CHARS_PER_S else 'FAIL'};  "
+              f"bar ratio >= 1/8: {'PASS' if rate / base >= BAR_RATIO else 'FAIL'}")
+    print(f"findings in the corpus: {int(speed['findings']):,}")
     if mem is not None:
-        print(f"100 MB input ({int(mem['size']):,} bytes) check_file: peak RSS {mem['peak'] / 1024:.1f} MB above "
-              f"the import+Checker baseline ({mem['peak_warm'] / 1024:.1f} MB above a warmed-up Checker), "
-              f"{_mc(mem['stream_rate']).strip()}")
-        print(f"  streamed (peak below one copy of the file): {'PASS' if mem['peak'] * 1024 < mem['size'] else 'FAIL'}")
+        size_mb = mem["size"] / 1e6
+        print(f"{size_mb:.0f} MB input ({int(mem['size']):,} bytes) check_file: peak RSS {mem['peak'] / 1024:.1f} MB "
+              f"above the import+Checker baseline, of which {mem['peak_warm'] / 1024:.1f} MB above a warmed-up Checker "
+              f"(the rest is one-time tables: jieba's dictionary, spaCy); {_mc(mem['stream_rate']).strip()} wall")
+        streamed = mem["peak_warm"] * 1024 < mem["size"] / 4
+        verdict = "PASS" if streamed else "FAIL"
+        print(f"    streamed, not held (growth over a warmed-up Checker < 1/4 of the file): {verdict}")
     else:
         print("100 MB peak memory: skipped (--skip-memory)")
 
