@@ -264,19 +264,26 @@ class TextAnalyzer:
     def _verify_tokens(self, text: str, norm: Normalized,
                        anchors: list[tuple[int, int, int, int]]) -> list[Candidate]:
         """Token patterns run on the (folded) clause around each anchor: whole words, bounded gaps."""
+        rows = []
+        for start, end, rid, tid in anchors:
+            lo, hi = clause_bounds(text, *norm.span(start, end))
+            rows.append((start, end, rid, tid, norm_pos(norm, lo), norm_pos(norm, hi)))
+        return self._token_spans(norm.text, rows)
+
+    def _token_spans(self, ntext: str, rows: list[tuple[int, int, int, int, int, int]]) -> list[Candidate]:
+        """``_verify_tokens`` once each anchor's clause is known: rows of (start, end, rule, token pattern,
+        clause start, clause end), all normalised."""
         out: list[Candidate] = []
         seen: set[tuple[int, int, int]] = set()
-        for start, end, rid, tid in anchors:
+        for start, end, rid, tid, nlo, nhi in rows:
             matcher = self.rules[rid].tokens
             if matcher is None:
                 continue
-            lo, hi = clause_bounds(text, *norm.span(start, end))
-            nlo, nhi = norm_pos(norm, lo), norm_pos(norm, hi)
-            for cs, ce, pid in matcher.spans(norm.text[nlo:nhi]):
+            for cs, ce, pid in matcher.spans(ntext[nlo:nhi]):
                 ms, me = nlo + cs, nlo + ce
                 if pid == tid and ms < end and me > start and (ms, me, rid) not in seen:
                     seen.add((ms, me, rid))
-                    out.append(Candidate(ms, me, rid, norm.text[ms:me]))
+                    out.append(Candidate(ms, me, rid, ntext[ms:me]))
         return out
 
     def _judge(
@@ -289,7 +296,13 @@ class TextAnalyzer:
         page: int | None,
         origin: Origin,
         keep: tuple[int, int] | None,
+        accepted: bool = False,
     ) -> Finding | None:
+        """The finding for one candidate, or None when a check rejects it.
+
+        ``accepted``: the batch path has already run every check; skip the ones that can only reject and
+        just build the finding (notes, confidence and status still come from here).
+        """
         comp = self.rules[cand.rid]
         rule = comp.rule
         s, e = cand.start, cand.end
@@ -330,20 +343,12 @@ class TextAnalyzer:
             else:
                 notes.append("separators inside the term")
 
-        if not on_boundary(norm.text, s, e, rule.boundary) and not cand.pinyin:
+        if not accepted and not on_boundary(norm.text, s, e, rule.boundary) and not cand.pinyin:
             return None
         if rule.boundary is Boundary.NONE and not rule.patterns and len(cand.term) <= 2:
             confidence *= 0.9
 
-        if comp.exempt_negation and negated(norm.text, s, self.context):
-            return None
-        if comp.exempt_doc_number and in_doc_number(text, oe):
-            return None
-        if comp.exempt_title and in_official_title(text, os_, oe, self.context):
-            return None
-        if comp.exempt_prohibition and stated_not_claimed(text, norm, os_, oe, self.context):
-            return None
-        if comp.exempt_official and official:
+        if not accepted and self._exempt(text, norm, comp, s, os_, oe, official):
             return None
 
         if evidence != cand.term and "pinyin" not in " ".join(notes):
@@ -368,6 +373,20 @@ class TextAnalyzer:
             notes=notes,
             fingerprint=fingerprint,
         )
+
+    def _exempt(self, text: str, norm: Normalized, comp: _Compiled, s: int, os_: int, oe: int,
+                official: bool) -> bool:
+        """The context exemptions: negated, a document number, an official title, stated not claimed, or the
+        whole text an official document."""
+        if comp.exempt_negation and negated(norm.text, s, self.context):
+            return True
+        if comp.exempt_doc_number and in_doc_number(text, oe):
+            return True
+        if comp.exempt_title and in_official_title(text, os_, oe, self.context):
+            return True
+        if comp.exempt_prohibition and stated_not_claimed(text, norm, os_, oe, self.context):
+            return True
+        return comp.exempt_official and official
 
 
 def _review_severity(sev: Severity) -> Severity:

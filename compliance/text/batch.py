@@ -32,7 +32,9 @@ from compliance.rules.schema import Boundary
 from compliance.text.boundary import cut_holds, straddle_mask
 from compliance.text.context import (
     CLAUSE_BREAKS,
+    DOC_OPEN,
     clause_bounds_batch,
+    clause_breaks,
     doc_number_screen,
     in_doc_number,
     in_official_title,
@@ -44,8 +46,15 @@ from compliance.text.context import (
     title_screen,
 )
 from compliance.text.matcher import KeyMatcher
-from compliance.text.normalize import Folded, Normalized, fold_arrays
-from compliance.text.required import Lang, first_chars, max_width, regex_requirements, token_requirements
+from compliance.text.normalize import Folded, Normalized, fold_arrays, fold_table
+from compliance.text.required import (
+    Lang,
+    first_chars,
+    max_width,
+    may_be_empty,
+    regex_requirements,
+    token_requirements,
+)
 
 if TYPE_CHECKING:
     from compliance.text.analyzer import TextAnalyzer
@@ -59,6 +68,7 @@ Ints = npt.NDArray[np.intp]
 Mask = npt.NDArray[np.bool_]
 
 _MODE = {Boundary.NONE: 0, Boundary.PREFIX: 1, Boundary.STRICT: 2}
+_SETS_PER_PATTERN = 3
 _LATIN_UNITS = np.zeros(0x10000, dtype=bool)
 _LATIN_UNITS[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
 
@@ -115,20 +125,26 @@ class BatchPlan:
         self._ex_title = np.array([c.exempt_title for c in rules], dtype=bool)
         self._ex_prohibition = np.array([c.exempt_prohibition for c in rules], dtype=bool)
         self._ex_official = np.array([c.exempt_official for c in rules], dtype=bool)
+        # The screens look for clause breaks, quotes and brackets among the characters the fold drops.
+        keep = fold_table().keep
+        assert not any(keep[ord(c)] for c in CLAUSE_BREAKS + "《" + DOC_OPEN if ord(c) < len(keep))
 
         # Pattern and token-pattern groups: global ids, windows, and the literal sets each needs.
         extra: dict[str, list[Entry]] = {}
         group_sets: list[list[int]] = []
-        n_sets = 0
+        set_ids: dict[Lang, int] = {}  # patterns of one rule often need the same literals: look once
 
         def group(reqs: list[Lang], anchors: list[str]) -> int:
-            nonlocal n_sets
             ids = []
-            for req in _strongest(reqs, anchors):
-                ids.append(n_sets)
-                for word in req:
-                    extra.setdefault(word, []).append((NEEDS, -1, n_sets, len(word)))
-                n_sets += 1
+            # Every occurrence of a literal costs a little whether or not it rules out an anchor, and short
+            # literals are common: the two sets with the longest literals do nearly all the filtering.
+            strongest = sorted(_strongest(reqs, anchors), key=lambda r: (-min(map(len, r)), len(r)))
+            for req in strongest[:_SETS_PER_PATTERN]:
+                if req not in set_ids:
+                    set_ids[req] = len(set_ids)
+                    for word in req:
+                        extra.setdefault(word, []).append((NEEDS, -1, set_ids[req], len(word)))
+                ids.append(set_ids[req])
             group_sets.append(ids)
             return len(group_sets) - 1
 
@@ -136,23 +152,30 @@ class BatchPlan:
         self._token_group: dict[tuple[int, int], int] = {}
         windows: list[int] = []
         widths: list[int] = []  # longest match, -1 = unbounded
-        self._starters: list[re.Pattern[str] | None] = []  # the characters a match can start with
+        starts: list[frozenset[str] | None] = []  # the characters a match can start with; None: any
+        self._regex: list[Any] = []  # per group: the pattern's compiled regex (None for token patterns)
+        self._empty: list[bool] = []  # may the regex match the empty string (then verify as the reference)
         for rid, comp in enumerate(rules):
             for pid, pattern in enumerate(comp.rule.patterns):
                 self._pattern_group[rid, pid] = group(regex_requirements(pattern.regex), pattern.anchors)
                 windows.append(pattern.window)
                 width = max_width(pattern.regex)
                 widths.append(-1 if width is None else width)
-                first = first_chars(pattern.regex)
-                self._starters.append(None if first is None else
-                                      re.compile("[" + "".join(re.escape(c) for c in sorted(first)) + "]"))
+                starts.append(first_chars(pattern.regex))
+                self._regex.append(comp.regexes[pid])
+                self._empty.append(may_be_empty(pattern.regex))
             for tid, tokens in enumerate(comp.rule.tokens):
                 self._token_group[rid, tid] = group(token_requirements(tokens.pattern), tokens.anchors)
                 windows.append(0)
                 widths.append(-1)
-                self._starters.append(None)
+                starts.append(None)
+                self._regex.append(None)
+                self._empty.append(True)
         self._window = np.array(windows, dtype=np.intp)
         self._width = np.array(widths, dtype=np.intp)
+        self._starters = [None if first is None else re.compile("[" + "".join(map(re.escape, sorted(first))) + "]")
+                          for first in starts]
+        self._firsts = [first or frozenset() for first in starts]
         self._set_count = np.array([len(ids) for ids in group_sets], dtype=np.intp)
         self._set_first = np.cumsum(self._set_count) - self._set_count
         self._set_ids = np.array([i for ids in group_sets for i in ids], dtype=np.intp)
@@ -214,6 +237,8 @@ class BatchPlan:
         role = self._role.take(row)
 
         norm = fa.normalized()
+        dropped = fa.dropped()
+        breaks = clause_breaks(fa.units, dropped)
         if official is None:
             official = official_document(text, self.analyzer.context)
 
@@ -239,19 +264,18 @@ class BatchPlan:
             width = self._width.take(a_g)
             first = np.where(width >= 0, np.maximum(lo, first - width), lo)
             last = np.minimum(last + 1, a_e)
-            rows = zip(*(a[ok].tolist() for a in (a_s, a_e, mrule[pick], a_g, first, last, hi)), strict=True)
-            extra.extend(self._verify(norm.text, rows))
+            ok &= first < last
+            extra.extend(self._verify(norm.text, a_s, a_e, mrule[pick], a_g, lo, hi, first, last, ok))
         pick = mrole == TOKEN_ANCHOR
         if pick.any():
             a_s, a_e, a_g = ms[pick], me[pick], mdata[pick]
-            lo, hi = clause_bounds_batch(fa.units, fa.index.take(a_s), fa.index.take(a_e - 1) + 1)
-            ok, _, _ = self._satisfied(a_g, np.searchsorted(fa.index, lo), np.searchsorted(fa.index, hi),
-                                       need_index)
-            anchors = [(a, b, r, self._token_index[g])
-                       for a, b, r, g in zip(a_s[ok].tolist(), a_e[ok].tolist(), mrule[pick][ok].tolist(),
-                                             a_g[ok].tolist(), strict=True)]
-            if anchors:
-                extra.extend(self.analyzer._verify_tokens(text, norm, anchors))
+            lo, hi = clause_bounds_batch(fa.units, fa.index.take(a_s), fa.index.take(a_e - 1) + 1, breaks)
+            nlo, nhi = np.searchsorted(fa.index, lo), np.searchsorted(fa.index, hi)
+            ok, _, _ = self._satisfied(a_g, nlo, nhi, need_index)
+            tids = [self._token_index[g] for g in a_g[ok].tolist()]
+            rows = zip(a_s[ok].tolist(), a_e[ok].tolist(), mrule[pick][ok].tolist(), tids, nlo[ok].tolist(),
+                       nhi[ok].tolist(), strict=True)
+            extra.extend(self.analyzer._token_spans(norm.text, list(rows)))
 
         terms = mrole == TERM
         row_terms = main[terms]
@@ -269,7 +293,7 @@ class BatchPlan:
         fences = np.isin(mrole, (NOT_INSIDE, REVIEW_INSIDE))
         fence = _Fences(ms[fences], me[fences], mrule[fences], mrole[fences], self._longest)
         prohibition = np.flatnonzero(role == PROHIBITION)
-        markers = _Markers(s[prohibition], e[prohibition])
+        markers = _Markers(fa.index.take(s[prohibition]), e[prohibition])
 
         # Judge each claim once at its full extent (TextAnalyzer._outermost), in its sort order.
         cat = self._cat.take(crule)
@@ -277,7 +301,8 @@ class BatchPlan:
         outer = order[_outermost(cat[order], cs[order], ce[order])]
         cs, ce, crule, cterm, lead, tail, cidx, cat = (a[outer] for a in (cs, ce, crule, cterm, lead, tail, cidx, cat))
 
-        alive, os_, oe = self._judge(text, fa, norm, cs, ce, crule, lead, tail, fence, markers, official, keep)
+        alive, os_, oe = self._judge(text, fa, norm, dropped, breaks, cs, ce, crule, lead, tail, fence, markers,
+                                     official, keep)
 
         # _drop_contained over the findings, then text order.
         live = np.flatnonzero(alive)
@@ -305,7 +330,7 @@ class BatchPlan:
             else:
                 cand = extra[c - n_terms]
             finding = an._judge(text, norm, cand, fence.around(cand.rid, cand.start, cand.end), official, page,
-                                origin, keep)
+                                origin, keep, accepted=True)
             if finding is not None:  # always, unless _judge and this path disagree (see the tests)
                 scan.findings.append(finding)
         if offset:
@@ -334,41 +359,36 @@ class BatchPlan:
         start_last[some] = np.minimum(start_last[some], np.minimum.reduceat(max_start, runs))
         return np.bincount(anchor[~found], minlength=len(groups)) == 0, end_first, start_last
 
-    def _verify(self, ntext: str, rows: Iterable[tuple[int, ...]]) -> list[Candidate]:
-        """TextAnalyzer._verify_patterns for anchors whose pattern can match, without scanning all the window.
+    def _verify(self, ntext: str, a_s: Ints, a_e: Ints, a_rule: Ints, a_g: Ints, lo: Ints, hi: Ints, first: Ints,
+                last: Ints, ok: Mask) -> list[Candidate]:
+        """TextAnalyzer._verify_patterns for the anchors ``ok`` says their pattern can match near.
 
-        The reference runs ``finditer(ntext, lo, hi)`` and keeps matches overlapping the anchor. That scan
-        finds the same matches when it starts at ``first`` and tries only positions holding a character a
-        match can start with: every match holds an occurrence of each literal set the pattern needs, so no
-        match starts before (an occurrence's end − the longest match), nor after the last occurrence's start
-        (``last``). A match starting at or after the anchor's end cannot overlap it, so the scan stops there.
+        The reference runs ``finditer(ntext, lo, hi)`` and keeps matches overlapping the anchor. A match holds
+        an occurrence of each literal set its pattern needs and is at most its longest match long, so no match
+        starts before ``first`` (an occurrence's end − the longest match) or at or after ``last`` (past the
+        last occurrence's start, or the anchor's end, after which a match cannot overlap the anchor); and it
+        starts with one of the pattern's first characters. A scan that tries only those positions, each after
+        the end of the last match, finds the same matches.
         """
         out: list[Candidate] = []
         seen: set[tuple[int, int, int]] = set()
-        rules = self.analyzer.rules
-        for start, end, rid, group, pos, last, hi in rows:
-            regex = rules[rid].regexes[self._pattern_index[group]]
-            starter = self._starters[group]
-            while pos < last:
-                if starter is not None:
-                    hop = starter.search(ntext, pos, last)
-                    if hop is None:
-                        break
-                    pos = hop.start()
-                m = regex.match(ntext, pos, hi)
-                if m is None:
-                    pos += 1
-                    continue
+        regexes, starters, firsts, empty = self._regex, self._starters, self._firsts, self._empty
+        rows = zip(*(a[ok].tolist() for a in (a_s, a_e, a_rule, a_g, lo, first, last, hi)), strict=True)
+        for start, end, rid, group, scan_from, pos, last_start, upto in rows:
+            regex, starter, chars = regexes[group], starters[group], firsts[group]
+            if empty[group]:  # empty matches change how a scan advances: scan as the reference does
+                matches: Iterable[re.Match[str]] = regex.finditer(ntext, scan_from, upto)
+            else:
+                matches = _scan(regex, starter, chars, ntext, pos, last_start, upto)
+            for m in matches:
                 ms, me = m.span()
                 if ms < end and me > start and (ms, me, rid) not in seen:
                     seen.add((ms, me, rid))
-                    term = m.groupdict().get("term") or m.group(0)
-                    out.append(Candidate(ms, me, rid, term))
-                pos = me if me > ms else ms + 1
+                    out.append(Candidate(ms, me, rid, m.groupdict().get("term") or m.group(0)))
         return out
 
-    def _judge(self, text: str, fa: Folded, norm: Normalized, cs: Ints, ce: Ints, crule: Ints, lead: Mask,
-               tail: Mask, fence: _Fences, markers: _Markers, official: bool,
+    def _judge(self, text: str, fa: Folded, norm: Normalized, dropped: Ints, breaks: Ints, cs: Ints, ce: Ints,
+               crule: Ints, lead: Mask, tail: Mask, fence: _Fences, markers: _Markers, official: bool,
                keep: tuple[int, int] | None) -> tuple[Mask, Ints, Ints]:
         """TextAnalyzer._judge's yes/no for every candidate; also the original spans."""
         an = self.analyzer
@@ -418,13 +438,13 @@ class BatchPlan:
                 alive[i] = False
 
         idx = np.flatnonzero(alive & self._ex_doc.take(crule))
-        idx = idx[doc_number_screen(units, oe.take(idx))]
+        idx = idx[doc_number_screen(units, oe.take(idx), dropped)]
         for i, b in zip(idx.tolist(), oe[idx].tolist(), strict=True):
             if in_doc_number(text, b):
                 alive[i] = False
 
         idx = np.flatnonzero(alive & self._ex_title.take(crule))
-        idx = idx[title_screen(units, os_.take(idx))]
+        idx = idx[title_screen(units, os_.take(idx), dropped)]
         for i, a, b in zip(idx.tolist(), os_[idx].tolist(), oe[idx].tolist(), strict=True):
             if in_official_title(text, a, b, an.context):
                 alive[i] = False
@@ -433,15 +453,33 @@ class BatchPlan:
         idx = np.flatnonzero(alive & self._ex_prohibition.take(crule))
         if len(idx):
             o_s, o_e = os_.take(idx), oe.take(idx)
-            lo, hi = clause_bounds_batch(units, o_s, o_e)
-            nlo, nhi = np.searchsorted(index, lo), np.searchsorted(index, hi)
-            sus = np.flatnonzero(markers.between(nlo, cs.take(idx)) | quoted_batch(units, o_s, o_e))
-            rows = zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), nlo[sus].tolist(),
-                       cs[idx[sus]].tolist(), ce[idx[sus]].tolist(), nhi[sus].tolist(), strict=True)
+            lo, hi = clause_bounds_batch(units, o_s, o_e, breaks)
+            sus = np.flatnonzero(markers.between(lo, cs.take(idx)) | quoted_batch(units, o_s, o_e))
+            nlo, nhi = np.searchsorted(index, lo[sus]), np.searchsorted(index, hi[sus])
+            rows = zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), nlo.tolist(),
+                       cs[idx[sus]].tolist(), ce[idx[sus]].tolist(), nhi.tolist(), strict=True)
             for i, a, b, c0, c1, c2, c3 in rows:
                 if stated_in_clause(text, norm.text, a, b, (c0, c1, c2, c3), an.context):
                     alive[i] = False
         return alive, os_, oe
+
+
+def _scan(regex: re.Pattern[str], starter: re.Pattern[str] | None, chars: frozenset[str], ntext: str, pos: int,
+          last: int, upto: int) -> Iterable[re.Match[str]]:
+    """The matches of ``regex`` (which cannot match empty) starting in [pos, last), as finditer finds them,
+    trying only positions that hold one of ``chars`` (``starter`` finds the next one; None: any)."""
+    while pos < last:
+        if starter is not None and ntext[pos] not in chars:
+            hop = starter.search(ntext, pos, last)
+            if hop is None:
+                return
+            pos = hop.start()
+        m = regex.match(ntext, pos, upto)
+        if m is None:
+            pos += 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def spans_clause_break(evidence: str) -> bool:
@@ -492,9 +530,14 @@ class _Occurrences:
 
 
 class _Markers:
-    """Prohibition-marker occurrences: is one wholly inside [lo, end)?"""
+    """Prohibition-marker occurrences: does one lie between original offset ``lo`` and normalised ``end``?
+
+    The check (``rules.prohibition.search(ntext, nlo, start)``) wants a marker inside normalised [nlo, start);
+    a marker starts at or after nlo exactly when its original start is at or after lo.
+    """
 
     def __init__(self, starts: Ints, ends: Ints) -> None:
+        """``starts``: original offsets of the markers' first characters; ``ends``: normalised ends."""
         order = np.argsort(ends, kind="stable")
         self._ends = ends[order]
         self._latest_start = np.maximum.accumulate(starts[order]) if len(order) else starts

@@ -23,10 +23,10 @@ _SCOPE = 80  # characters looked at on each side; a clause is rarely longer
 
 # 人社部发〔2024〕29号, 渝人社办[2023]207号, 国发（2019）3号. The opening brackets and the issuer tail
 # are named because the batch screen (doc_number_screen) relies on them.
-_DOC_OPEN = "〔[［【(（"
+DOC_OPEN = "〔[［【(（"
 _DOC_ISSUER_TAIL = 6
 _DOC_NUMBER_AFTER = re.compile(
-    rf"[\u4e00-\u9fff]{{0,{_DOC_ISSUER_TAIL}}}\s*[{re.escape(_DOC_OPEN)}]\s*(?:19|20)\d{{2}}\s*[〕\]］】)）]\s*第?\s*\d{{1,5}}\s*号"
+    rf"[\u4e00-\u9fff]{{0,{_DOC_ISSUER_TAIL}}}\s*[{re.escape(DOC_OPEN)}]\s*(?:19|20)\d{{2}}\s*[〕\]］】)）]\s*第?\s*\d{{1,5}}\s*号"
 )
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号")
 
@@ -174,18 +174,33 @@ def _unit_table(chars: str) -> npt.NDArray[np.bool_]:
 _BREAK_UNITS = _unit_table(CLAUSE_BREAKS)
 _OPEN_QUOTE_UNITS = _unit_table(OPEN_QUOTES)
 _CLOSE_QUOTE_UNITS = _unit_table(CLOSE_QUOTES)
-_DOC_OPEN_UNITS = _unit_table(_DOC_OPEN)
+_DOC_OPEN_UNITS = _unit_table(DOC_OPEN)
 _SPACE_UNITS = _unit_table("".join(chr(c) for c in range(0x10000) if chr(c).isspace()))  # = re's \s
-_TITLE_OPEN = ord("《")
+_TITLE_OPEN_UNITS = _unit_table("《")
 
 Units = npt.NDArray[np.uint16]
 Offsets = npt.NDArray[np.intp]
 
 
-def clause_bounds_batch(units: Units, starts: Offsets, ends: Offsets) -> tuple[Offsets, Offsets]:
-    """``clause_bounds`` for many hits of one text (``units`` = its code units): exact, not a screen."""
+def _where(table: npt.NDArray[np.bool_], units: Units, among: Offsets | None) -> Offsets:
+    """Offsets of the characters ``table`` marks; only ``among`` these offsets if given (a superset)."""
+    if among is None:
+        return np.flatnonzero(table.take(units))
+    return among[table.take(units.take(among))]
+
+
+def clause_breaks(units: Units, dropped: Offsets | None = None) -> Offsets:
+    """Offsets of the clause breaks in a text (``units`` = its code units), for ``clause_bounds_batch``.
+    ``dropped``: the offsets the fold drops, a superset that is quicker to search (breaks are punctuation)."""
+    return _where(_BREAK_UNITS, units, dropped)
+
+
+def clause_bounds_batch(units: Units, starts: Offsets, ends: Offsets,
+                        breaks: Offsets | None = None) -> tuple[Offsets, Offsets]:
+    """``clause_bounds`` for many hits of one text: exact, not a screen."""
     n = len(units)
-    breaks = np.flatnonzero(_BREAK_UNITS.take(units))
+    if breaks is None:
+        breaks = clause_breaks(units)
     lo = np.maximum(starts - _SCOPE, 0)
     hi = np.minimum(ends + _SCOPE, n)
     if not len(breaks):
@@ -208,19 +223,19 @@ def quoted_batch(units: Units, starts: Offsets, ends: Offsets) -> npt.NDArray[np
     return inside & left & right
 
 
-def title_screen(units: Units, starts: Offsets) -> npt.NDArray[np.bool_]:
+def title_screen(units: Units, starts: Offsets, dropped: Offsets | None = None) -> npt.NDArray[np.bool_]:
     """Could ``in_official_title`` hold? Only with a 《 in the _SCOPE characters before the hit."""
-    opens = np.flatnonzero(units == _TITLE_OPEN)
+    opens = _where(_TITLE_OPEN_UNITS, units, dropped)
     if not len(opens):
         return np.zeros(len(starts), dtype=bool)
     last = np.searchsorted(opens, starts) - 1
     return (last >= 0) & (opens.take(np.maximum(last, 0)) >= starts - _SCOPE)
 
 
-def doc_number_screen(units: Units, ends: Offsets) -> npt.NDArray[np.bool_]:
+def doc_number_screen(units: Units, ends: Offsets, dropped: Offsets | None = None) -> npt.NDArray[np.bool_]:
     """Could ``in_doc_number`` hold? Its regex takes up to _DOC_ISSUER_TAIL Han characters, then spaces,
     then an opening bracket: so the first bracket after the hit is near, or has a space before it."""
-    opens = np.flatnonzero(_DOC_OPEN_UNITS.take(units))
+    opens = _where(_DOC_OPEN_UNITS, units, dropped)
     if not len(opens):
         return np.zeros(len(ends), dtype=bool)
     first = np.searchsorted(opens, ends)

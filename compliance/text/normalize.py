@@ -109,8 +109,13 @@ class Folded:
     """The fold as arrays, for code that works on whole texts at once (the analyzer's batch path)."""
 
     units: npt.NDArray[np.uint16]  # the original text, one code unit per character (astral → U+FFFF)
+    mapped: npt.NDArray[np.uint16]  # each original character folded, 0 where it is dropped
     folded: npt.NDArray[np.uint16]  # the normalised text
     index: npt.NDArray[np.intp]  # index[i] = original offset of folded[i]
+
+    def dropped(self) -> npt.NDArray[np.intp]:
+        """Original offsets of the dropped characters (separators, punctuation, line breaks)."""
+        return np.flatnonzero(self.mapped == 0)
 
     def normalized(self) -> Normalized:
         return Normalized(self.folded.tobytes().decode("utf-16-le", "surrogatepass"), self.index)
@@ -123,7 +128,7 @@ def fold_arrays(text: str, table: FoldTable | None = None) -> Folded:
     # take() is several times faster than fancy indexing with a uint16 index array.
     mapped = table.folded.take(units)
     index = np.flatnonzero(mapped)
-    return Folded(units, mapped.take(index), index)
+    return Folded(units, mapped, mapped.take(index), index)
 
 
 def normalize(text: str, table: FoldTable | None = None) -> Normalized:

@@ -173,6 +173,14 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     return None if nullable else first
 
 
+def may_be_empty(pattern: str, flags: int = 0) -> bool:
+    """Can ``pattern`` match the empty string (True when unsure)?"""
+    try:
+        return bool(sre_parse.parse(pattern, flags).getwidth()[0] == 0)
+    except (re.error, RecursionError):
+        return True
+
+
 def max_width(pattern: str, flags: int = 0) -> int | None:
     """The longest match ``pattern`` can make, None when unbounded."""
     try:
