@@ -68,13 +68,17 @@ def analyze_stream(
             continue
         buf += piece
         result.characters += len(piece)
+        needed = base
         while base + len(buf) - core >= chunk_chars + _POST and (official is not None or len(buf) >= _HEAD):
             lo = max(base, core - _PRE)
             run(lo, core, core + chunk_chars)
             core += chunk_chars
-            keep_from = max(base, core - _PRE)
-            buf = buf[keep_from - base :]
-            base = keep_from
+            needed = max(base, core - _PRE)
+        if needed > base:
+            # Trim once per piece, not once per window: a long text in one piece is copied once, not once
+            # for each of its windows.
+            buf = buf[needed - base :]
+            base = needed
     if base + len(buf) > core or result.characters == 0:
         lo = max(base, core - _PRE)
         if buf:
