@@ -31,11 +31,11 @@ class PackedMap:
     """Open addressing with linear probing; code 0 marks an empty slot and is never a key."""
 
     def __init__(self, codes: npt.NDArray[np.uint64], values: npt.NDArray[np.intp] | None = None) -> None:
-        if values is None:
-            values = np.zeros(len(codes), dtype=np.intp)
+        """``values`` None: a set (``get`` gives 0 for members; no value table is kept)."""
         keep = codes != 0
         codes, first = np.unique(codes[keep], return_index=True)
-        values = values[keep][first]
+        is_set = values is None
+        values = np.zeros(len(codes), dtype=np.intp) if values is None else values[keep][first]
         bits = max(4, int(len(codes) * 4 - 1).bit_length())  # load factor <= 1/4: probe runs stay short
         self._shift = np.uint64(64 - bits)
         self._mask = (1 << bits) - 1
@@ -58,7 +58,7 @@ class PackedMap:
             pending = pending[~placed[pending]]
             slot[pending] = (slot[pending] + 1) & self._mask
         self._table = table
-        self._values = stored
+        self._values = None if is_set else stored
 
     def __len__(self) -> int:
         return int(np.count_nonzero(self._table))
@@ -77,7 +77,7 @@ class PackedMap:
             at = slot.take(active)
             got = self._table.take(at)
             hit = got == codes.take(active)
-            out[active[hit]] = self._values.take(at[hit])
+            out[active[hit]] = 0 if self._values is None else self._values.take(at[hit])
             more = ~hit & (got != 0)
             active = active[more]
             slot[active] = (at[more] + 1) & self._mask
