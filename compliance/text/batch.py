@@ -68,7 +68,7 @@ Ints = npt.NDArray[np.intp]
 Mask = npt.NDArray[np.bool_]
 
 _MODE = {Boundary.NONE: 0, Boundary.PREFIX: 1, Boundary.STRICT: 2}
-_SETS_PER_PATTERN = 3
+_SETS_PER_PATTERN = 2
 _LATIN_UNITS = np.zeros(0x10000, dtype=bool)
 _LATIN_UNITS[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
 
@@ -185,7 +185,6 @@ class BatchPlan:
         # Keys and their entries, flattened: key k's entries are rows first[k] .. first[k] + count[k].
         keys = list(entries) + [k for k in extra if k not in entries]
         self._matcher = KeyMatcher(keys)
-        self.terms: list[str] = []
         term_ids: dict[str, int] = {}
         role, rule, data, lead, tail, count = [], [], [], [], [], []
         for key in keys:
@@ -205,7 +204,7 @@ class BatchPlan:
                     data.append(self._token_group[rid, d])
                 else:
                     data.append(-1 if d is None else d)
-        self.terms = list(term_ids)
+        self.terms: list[str] = list(term_ids)
         self._role = np.array(role, dtype=np.intp)
         self._rule = np.array(rule, dtype=np.intp)
         self._data = np.array(data, dtype=np.intp)
@@ -214,9 +213,8 @@ class BatchPlan:
         self._count = np.array(count, dtype=np.intp)
         self._first = np.cumsum(self._count) - self._count
         self._longest = max(1, max((len(k) for k in keys), default=1))
-        # Token anchors carry their group id; _verify_tokens wants the rule's token-pattern index back.
+        # Token anchors carry their group id; _token_spans wants the rule's token-pattern index back.
         self._token_index = {g: tid for (_, tid), g in self._token_group.items()}
-        self._pattern_index = {g: pid for (_, pid), g in self._pattern_group.items()}
 
     # -- scan -------------------------------------------------------------------------------------
 
