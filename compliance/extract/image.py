@@ -165,7 +165,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     mode = im.mode
     if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         arr = np.asarray(im, dtype=np.float32)
-        top = 65535.0 if arr.max(initial=0) > 255 else 255.0
+        peak = float(arr.max(initial=0))
+        top = 65535.0 if peak > 255 else 255.0 if peak > 1 else 1.0  # 16-bit, 8-bit in 32, or float 0..1
         im = Image.fromarray(np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8), "L")
         mode = "L"
     has_alpha = mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info

@@ -69,6 +69,14 @@ def test_pixel_modes_are_read_not_refused(mode):
     assert len(doc.pages) == 1 and backend.seen == [(OCR_MIN_SIDE, 500)]
 
 
+def test_float_tiff_in_0_to_1_is_not_black():
+    arr = np.ones((400, 800), dtype=np.float32)
+    arr[60:110, 100:400] = 0.0  # a dark patch on white, as a float image stores it
+    backend = PatchBackend()
+    image_document(encode(Image.fromarray(arr, "F"), "TIFF"), backend=backend)
+    assert backend.corners == [(255, 255, 255)]
+
+
 def test_exif_orientation_boxes_are_in_the_viewed_image():
     # Stored landscape with orientation 6 (viewers turn it 90° clockwise): viewed it is 400 wide, 800 high.
     stored = sample()
