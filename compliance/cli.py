@@ -207,15 +207,27 @@ def _service_sessions() -> Any:
 def serve(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=32,
+                                                help="web processes (default COMPLIANCE_WEB_WORKERS: 2)")] = None,
 ) -> None:
     """Start the web service (page at /, API at /api/v1, OpenAPI at /docs)."""
     import uvicorn
 
-    from service.app import create_app
+    from service.db.session import make_engine, migrate
+    from service.leader import file_lock
+    from service.settings import ServiceSettings
 
-    typer.echo(f"compliance service on http://{host}:{port}/ (API docs: /docs)", err=True)
-    # One process: the job runner, rate limits and key cache live in it; checks of files run on its worker pool.
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
+    settings = ServiceSettings().prepare()
+    n = workers or settings.web_workers
+    # Migrate once here, before the web processes start (each would otherwise wait for the lock in turn).
+    engine = make_engine(settings.sqlalchemy_url)
+    with file_lock(settings.data_dir / "migrate.lock"):
+        migrate(engine)
+    engine.dispose()
+    typer.echo(f"compliance service on http://{host}:{port}/ (API docs: /docs), {n} web process(es)", err=True)
+    # Several processes use the cores for requests; one of them (the leader lock) runs jobs and webhooks.
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=n, log_level="warning",
+                access_log=False)
 
 
 @admin_app.command("create-key")

@@ -23,6 +23,7 @@ from service.auth import KeyVerifier
 from service.db.session import make_engine, make_sessionmaker, migrate
 from service.jobs.local import LocalRunner
 from service.jobs.views import webhook_body
+from service.leader import Leadership, file_lock
 from service.pool import CheckerPool
 from service.ratelimit import RateLimiter
 from service.records import Recorder
@@ -39,7 +40,8 @@ WEB = Path(__file__).resolve().parent / "web"
 def build_services(settings: ServiceSettings, engine_settings: Settings) -> Services:
     settings.prepare()
     db = make_engine(settings.sqlalchemy_url)
-    migrate(db)
+    with file_lock(settings.data_dir / "migrate.lock"):  # several web processes start at once
+        migrate(db)
     sessions = make_sessionmaker(db)
     store = Store(settings.data_dir)
     checker = Checker(engine_settings)
@@ -69,8 +71,10 @@ def create_app(settings: ServiceSettings | None = None, engine_settings: Setting
         services = await run_in_threadpool(build_services, settings, engine_settings)
         app.state.services = services
         services.recorder.start()
-        services.runner.start()
-        services.webhooks.start()
+        # Only the process holding the leader lock runs jobs and sends webhooks (see service/leader.py).
+        services.leadership = Leadership(settings.data_dir / "leader.lock",
+                                         on_acquired=lambda: start_background(services))
+        await run_in_threadpool(services.leadership.start)
         try:
             yield
         finally:
@@ -92,9 +96,21 @@ def create_app(settings: ServiceSettings | None = None, engine_settings: Setting
     return app
 
 
+def start_background(services: Services) -> None:
+    services.runner.start()
+    services.webhooks.start()
+
+
 def shutdown(services: Services) -> None:
-    services.webhooks.stop()
-    services.runner.stop()
+    leader = services.leadership is not None and services.leadership.leader
+    if services.leadership is not None:
+        services.leadership.stop()  # stop trying for the lock
+    if leader:
+        services.webhooks.stop()
+        services.runner.stop()
     services.recorder.stop()
     services.pool.close()
     services.db.dispose()
+    if services.leadership is not None:
+        # Released last: a process that takes over must not find files this one is still finishing.
+        services.leadership.release()

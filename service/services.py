@@ -37,6 +37,7 @@ class Services:
     webhooks: WebhookSender
     webhook_secret: str
     templates: Any = None
+    leadership: Any = None  # service.leader.Leadership: whether this process runs the jobs
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reload_rules(self) -> Checker:

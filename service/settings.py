@@ -27,6 +27,8 @@ class ServiceSettings(BaseSettings):
     max_job_files: int = Field(20_000, ge=1, description="files in one job (archive entries included)")
     rate_limit_per_minute: int = Field(60_000, ge=1, description="requests per API key per minute (429 past it)")
     workers: int = Field(default_factory=_default_workers, ge=1, le=64, description="checker processes for jobs")
+    web_workers: int = Field(default_factory=lambda: min(2, os.cpu_count() or 1), ge=1, le=32,
+                             description="web processes (compliance serve); one of them runs the jobs")
     max_attempts: int = Field(3, ge=1, description="a file whose checks kept crashing the worker gets an error")
     webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -36,7 +38,7 @@ class ServiceSettings(BaseSettings):
     webhook_max_attempts: int = Field(6, ge=1, le=20)
     webhook_backoff_seconds: float = Field(2.0, gt=0, description="first retry delay; doubles each attempt")
     webhook_timeout_seconds: float = Field(10.0, gt=0)
-    auth_cache_seconds: float = Field(30.0, ge=0, description="how long a verified key is trusted without the DB")
+    auth_cache_seconds: float = Field(10.0, ge=0, description="how long a verified key is trusted without the DB")
     secure_cookies: bool = Field(False, description="set the login cookie Secure (behind https)")
 
     @field_validator("webhook_allowed_hosts", mode="before")

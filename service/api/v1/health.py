@@ -31,7 +31,11 @@ def readyz(services: ServicesDep) -> JSONResponse:
     except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"
     checks["store"] = "ok" if services.store.writable() else "not writable"
-    checks["runner"] = "ok" if services.runner.alive() else "stopped"
+    lead = services.leadership
+    if services.runner.alive() or (lead is not None and lead.held_elsewhere()):
+        checks["runner"] = "ok"  # in this process, or in the web process that holds the leader lock
+    else:
+        checks["runner"] = "stopped"
     checks["lexicon_version"] = services.checker.ruleset.version
     ready = all(v == "ok" for k, v in checks.items() if k != "lexicon_version")
     return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
