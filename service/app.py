@@ -4,6 +4,7 @@ recorder, the job runner (requeueing what a crash left) and the webhook sender, 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -75,9 +76,13 @@ def create_app(settings: ServiceSettings | None = None, engine_settings: Setting
         services.leadership = Leadership(settings.data_dir / "leader.lock",
                                          on_acquired=lambda: start_background(services))
         await run_in_threadpool(services.leadership.start)
+        stop_following = threading.Event()
+        follower = threading.Thread(target=follow_reloads, args=(services, stop_following), daemon=True)
+        follower.start()
         try:
             yield
         finally:
+            stop_following.set()
             await run_in_threadpool(shutdown, services)
 
     app = FastAPI(
@@ -94,6 +99,15 @@ def create_app(settings: ServiceSettings | None = None, engine_settings: Setting
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     return app
+
+
+def follow_reloads(services: Services, stop: threading.Event) -> None:
+    # Rules reloaded through one web process are reloaded by the others within a couple of seconds.
+    while not stop.wait(2.0):
+        try:
+            services.follow_reloads()
+        except Exception:
+            log.exception("could not reload the rules")
 
 
 def start_background(services: Services) -> None:

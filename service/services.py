@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -40,10 +42,29 @@ class Services:
     leadership: Any = None  # service.leader.Leadership: whether this process runs the jobs
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def reload_rules(self) -> Checker:
-        """Load the rules again (web process and worker processes); running checks finish on the old ones."""
+    rules_loaded_at: float = field(default_factory=time.time)
+
+    @property
+    def reload_marker(self) -> Path:
+        return self.settings.data_dir / "rules.reload"
+
+    def reload_rules(self, *, announce: bool = True) -> Checker:
+        """Load the rules again (this web process and its checker processes; running checks finish on the old
+        ones). ``announce`` touches a marker file so the other web processes follow (``follow_reloads``)."""
         with self._reload_lock:
             checker = Checker(self.engine_settings)
             self.checker = checker
             self.pool.reload(self.engine_settings)
+            if announce:
+                self.reload_marker.touch()
+            self.rules_loaded_at = time.time()  # after the touch: this process does not follow itself
             return checker
+
+    def follow_reloads(self) -> None:
+        """Reload when another web process announced a reload after this one last loaded the rules."""
+        try:
+            announced = self.reload_marker.stat().st_mtime
+        except FileNotFoundError:
+            return
+        if announced > self.rules_loaded_at:
+            self.reload_rules(announce=False)
