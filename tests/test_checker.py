@@ -86,12 +86,6 @@ def test_a_scam_dressed_as_a_notice_is_still_checked(checker):
     assert {"包过", "国家认可"} <= {f.evidence for f in report.findings}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: context.official_document says a notice has 'no selling', but its score lets two selling markers "
-    "through, so a genuine notice with a sales pitch appended (报名学员包过，报名电话…，报名费…) still counts as a "
-    "government notice and the official_document exemption silences the pass guarantee",
-)
 def test_a_sales_pitch_appended_to_a_notice_is_flagged(checker):
     notice = (DATA / "000_1d0b67be0a6037f7.txt").read_text(encoding="utf-8")
     pitch = "报名学员包过，报名电话13800138000，报名费2980元。"

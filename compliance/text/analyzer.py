@@ -33,6 +33,7 @@ from compliance.text.boundary import on_boundary
 from compliance.text.context import (
     ContextRules,
     clause_bounds,
+    hard_edges,
     in_doc_number,
     in_official_title,
     negated,
@@ -343,8 +344,10 @@ class TextAnalyzer:
             else:
                 notes.append("separators inside the term")
 
-        if not accepted and not on_boundary(norm.text, s, e, rule.boundary) and not cand.pinyin:
-            return None
+        if not accepted and rule.boundary is not Boundary.NONE and not cand.pinyin:
+            hard_start, hard_end = hard_edges(text, norm, s, e)
+            if not on_boundary(norm.text, s, e, rule.boundary, hard_start, hard_end):
+                return None
         if rule.boundary is Boundary.NONE and not rule.patterns and len(cand.term) <= 2:
             confidence *= 0.9
 

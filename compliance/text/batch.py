@@ -36,13 +36,14 @@ from compliance.text.context import (
     clause_bounds_batch,
     clause_breaks,
     doc_number_screen,
+    hard_edges_batch,
     in_doc_number,
     in_official_title,
     negated,
     negation_screen,
     official_document,
-    quoted_batch,
-    stated_in_clause,
+    quote_screen,
+    stated,
     title_screen,
 )
 from compliance.text.matcher import KeyMatcher
@@ -417,16 +418,18 @@ class BatchPlan:
         idx = np.flatnonzero(alive & (mode > 0) & ~pinyin)
         if len(idx):
             s_, e_ = cs.take(idx), ce.take(idx)
-            at_start = (s_ > 0) & straddle_mask(folded, s_)
+            hard_s, hard_e = hard_edges_batch(units, index, s_, e_, dropped)
+            at_start = (s_ > 0) & ~hard_s & straddle_mask(folded, s_)
             at_end = np.zeros(len(idx), dtype=bool)
-            strict = (mode.take(idx) == _MODE[Boundary.STRICT]) & (e_ < n)
+            strict = (mode.take(idx) == _MODE[Boundary.STRICT]) & (e_ < n) & ~hard_e
             at_end[strict] = straddle_mask(folded, e_[strict])
             sus = np.flatnonzero(at_start | at_end)
             modes = [c.rule.boundary for c in an.rules]
-            for i, a, b, r, x, y in zip(idx[sus].tolist(), s_[sus].tolist(), e_[sus].tolist(),
-                                        crule[idx[sus]].tolist(), at_start[sus].tolist(), at_end[sus].tolist(),
-                                        strict=True):
-                if not cut_holds(norm.text, a, b, modes[r], x, y):
+            for i, a, b, r, x, y, hs, he in zip(idx[sus].tolist(), s_[sus].tolist(), e_[sus].tolist(),
+                                                crule[idx[sus]].tolist(), at_start[sus].tolist(),
+                                                at_end[sus].tolist(), hard_s[sus].tolist(), hard_e[sus].tolist(),
+                                                strict=True):
+                if not cut_holds(norm.text, a, b, modes[r], x, y, hs, he):
                     alive[i] = False
 
         idx = np.flatnonzero(alive & self._ex_negation.take(crule))
@@ -447,17 +450,14 @@ class BatchPlan:
             if in_official_title(text, a, b, an.context):
                 alive[i] = False
 
-        # Stated, not claimed: a prohibition marker earlier in the clause, or the term quoted.
+        # Stated, not claimed: a prohibition marker earlier in the phrase, or the term quoted in such a sentence.
         idx = np.flatnonzero(alive & self._ex_prohibition.take(crule))
         if len(idx):
             o_s, o_e = os_.take(idx), oe.take(idx)
-            lo, hi = clause_bounds_batch(units, o_s, o_e, breaks)
-            sus = np.flatnonzero(markers.between(lo, cs.take(idx)) | quoted_batch(units, o_s, o_e))
-            nlo, nhi = np.searchsorted(index, lo[sus]), np.searchsorted(index, hi[sus])
-            rows = zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), nlo.tolist(),
-                       cs[idx[sus]].tolist(), ce[idx[sus]].tolist(), nhi.tolist(), strict=True)
-            for i, a, b, c0, c1, c2, c3 in rows:
-                if stated_in_clause(text, norm.text, a, b, (c0, c1, c2, c3), an.context):
+            lo, _ = clause_bounds_batch(units, o_s, o_e, breaks)
+            sus = np.flatnonzero(markers.between(lo, cs.take(idx)) | quote_screen(units, o_s, dropped))
+            for i, a, b in zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), strict=True):
+                if stated(text, a, b, an.context):
                     alive[i] = False
         return alive, os_, oe
 

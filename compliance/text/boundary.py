@@ -94,22 +94,30 @@ def _cuts(window: str) -> frozenset[int]:
     return frozenset(cuts)
 
 
-def on_boundary(text: str, start: int, end: int, mode: Boundary) -> bool:
-    """``text`` is normalised (no separators); [start, end) is the hit."""
+def on_boundary(text: str, start: int, end: int, mode: Boundary, hard_start: bool = False,
+                hard_end: bool = False) -> bool:
+    """``text`` is normalised (no separators); [start, end) is the hit.
+
+    ``hard_*``: the original text has a clause break (，。！？…) at that edge, which the fold dropped. No word
+    runs across it: 本班包过。程老师授课 is 包过 then 程老师, not 包|过程.
+    """
     if mode is Boundary.NONE:
         return True
     freq = _dictionary()
-    needs_start = start > 0 and _straddles(text, start, freq)
-    needs_end = mode is Boundary.STRICT and end < len(text) and _straddles(text, end, freq)
-    return cut_holds(text, start, end, mode, needs_start, needs_end)
+    needs_start = not hard_start and start > 0 and _straddles(text, start, freq)
+    needs_end = not hard_end and mode is Boundary.STRICT and end < len(text) and _straddles(text, end, freq)
+    return cut_holds(text, start, end, mode, needs_start, needs_end, hard_start, hard_end)
 
 
-def cut_holds(text: str, start: int, end: int, mode: Boundary, needs_start: bool, needs_end: bool) -> bool:
-    """``on_boundary`` after its pre-check (``needs_*``: a dictionary word straddles that edge)."""
+def cut_holds(text: str, start: int, end: int, mode: Boundary, needs_start: bool, needs_end: bool,
+              hard_start: bool = False, hard_end: bool = False) -> bool:
+    """``on_boundary`` after its pre-check (``needs_*``: a dictionary word straddles that edge). The segmenter's
+    window stops at a hard edge, so words on the far side of a clause break cannot pull the hit apart."""
     if not needs_start and not needs_end:
         return True
-    lo = max(0, start - _WINDOW)
-    cuts = _cuts(text[lo : end + _WINDOW])
+    lo = start if hard_start else max(0, start - _WINDOW)
+    hi = end if hard_end else end + _WINDOW
+    cuts = _cuts(text[lo:hi])
     if start - lo not in cuts:
         return False
     return mode is Boundary.PREFIX or end - lo in cuts

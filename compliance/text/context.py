@@ -17,6 +17,8 @@ from compliance.rules.schema import ContextFile
 from compliance.text.normalize import Normalized, fold
 
 CLAUSE_BREAKS = "，,；;。！？!?\n\r"
+# Punctuation no word runs across (a line break may be an OCR wrap inside a word, so it is not one of them).
+WORD_BREAKS = "，,；;。！？!?"
 OPEN_QUOTES = "“\"'‘「『〝＂"
 CLOSE_QUOTES = "”\"'’」』〞＂"
 _SCOPE = 80  # characters looked at on each side; a clause is rarely longer
@@ -74,8 +76,14 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def is_quoted(text: str, start: int, end: int) -> bool:
-    return start > 0 and end < len(text) and text[start - 1] in OPEN_QUOTES and text[end] in CLOSE_QUOTES
+def hard_edges(text: str, norm: Normalized, s: int, e: int) -> tuple[bool, bool]:
+    """Whether the dropped characters just before and just after the normalised hit [s, e) hold a
+    WORD_BREAK in the original text."""
+    index = norm.index
+    os_, oe = int(index[s]), int(index[e - 1]) + 1
+    prev = int(index[s - 1]) + 1 if s > 0 else 0
+    nxt = int(index[e]) if e < len(index) else len(text)
+    return (any(ch in WORD_BREAKS for ch in text[prev:os_]), any(ch in WORD_BREAKS for ch in text[oe:nxt]))
 
 
 def norm_pos(norm: Normalized, orig: int) -> int:
@@ -83,26 +91,75 @@ def norm_pos(norm: Normalized, orig: int) -> int:
     return int(np.searchsorted(norm.index, orig))
 
 
+SENTENCE_BREAKS = "。！？!?\n\r"
+# A poster puts slogans side by side with spaces or a colon between them: 拒绝虚假宣传 考试包过 is two phrases,
+# and the first one's prohibition word says nothing about the second.
+PHRASE_BREAKS = " \t\u3000：:"
+_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("〝", "〞"), ("‘", "’"))
+_SAME = ('"', "'", "＂")
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Original [lo, hi) of the sentence holding [start, end), at most _SCOPE characters each side."""
+    lo = max(0, start - _SCOPE)
+    for i in range(start - 1, lo - 1, -1):
+        if text[i] in SENTENCE_BREAKS:
+            lo = i + 1
+            break
+    hi = min(len(text), end + _SCOPE)
+    for i in range(end, hi):
+        if text[i] in SENTENCE_BREAKS:
+            hi = i
+            break
+    return lo, hi
+
+
+def in_quotes(text: str, start: int, end: int, lo: int, hi: int) -> bool:
+    """Is [start, end) inside a pair of quotation marks within [lo, hi)? Not only “包过” but “国家承认” for 国家,
+    and “通过率100%” for 通过率100 (the % is dropped by the fold but sits inside the quotes)."""
+    for op, cl in _PAIRS:
+        o = text.rfind(op, lo, start)
+        if o >= 0 and text.find(cl, o + 1, start) < 0:
+            c = text.find(cl, end, hi)
+            if c >= 0 and text.find(op, end, c) < 0:
+                return True
+    for q in _SAME:
+        if text.count(q, lo, start) % 2 == 1 and text.find(q, end, hi) >= 0:
+            return True
+    return False
+
+
 def stated_not_claimed(text: str, norm: Normalized, start: int, end: int, rules: ContextRules) -> str | None:
     """Why the hit at original [start, end) is a rule being stated or a word being mentioned, if it is.
 
-    - a prohibition marker earlier in the same clause: 严禁使用“国家”字样, 不得宣传保过;
-    - the term in quotation marks with a mention marker in its clause: “包过”等字样, 所谓“保过”.
+    - a prohibition marker earlier in the same phrase: 严禁使用国家字样, 不得宣传保过;
+    - the term in quotation marks, with a prohibition or mention marker anywhere in its sentence:
+      严禁使用“国家”“包过”等字样, 所谓“保过”, 学员称，机构承诺“考不过全额退款”, 宣传“一次通过率100%”属于违法行为.
     """
-    lo, hi = clause_bounds(text, start, end)
-    nlo, ns, ne, nhi = (norm_pos(norm, p) for p in (lo, start, end, hi))
-    return stated_in_clause(text, norm.text, start, end, (nlo, ns, ne, nhi), rules)
+    return stated(text, start, end, rules)
 
 
-def stated_in_clause(text: str, ntext: str, start: int, end: int, clause: tuple[int, int, int, int],
-                     rules: ContextRules) -> str | None:
-    """``stated_not_claimed`` once the clause is known: ``clause`` = normalised (lo, start, end, hi)."""
-    nlo, ns, ne, nhi = clause
-    if rules.prohibition.search(ntext, nlo, ns):
+def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
+    """``stated_not_claimed`` on the original text alone (both analysis paths call this)."""
+    lo, _ = clause_bounds(text, start, end)
+    plo = lo
+    for i in range(start - 1, lo - 1, -1):
+        if text[i] in PHRASE_BREAKS:
+            plo = i + 1
+            break
+    if plo < start and rules.prohibition.search(_fold_context(text[plo:start])):
         return "prohibition"
-    if is_quoted(text, start, end) and (rules.mention.search(ntext, ne, nhi) or rules.mention.search(ntext, nlo, ns)):
-        return "mention"
+    slo, shi = sentence_bounds(text, start, end)
+    if in_quotes(text, start, end, slo, shi):
+        before, after = _fold_context(text[slo:start]), _fold_context(text[end:shi])
+        for marks in (rules.mention, rules.prohibition):
+            if marks.search(before) or marks.search(after):
+                return "mention"
     return None
+
+
+# Ads repeat their sentences; folding a context string is cheap but not free.
+_fold_context = lru_cache(maxsize=4096)(fold)
 
 
 _NEGATION_REACH = 4
@@ -147,12 +204,19 @@ def in_doc_number(text: str, end: int) -> bool:
 
 
 def official_document(text: str, rules: ContextRules, head: int = 20_000) -> bool:
-    """Does the text read as a government notice (header document number, notice formulae, no selling)?"""
+    """Does the text read as a government notice (header document number, notice formulae, no selling)?
+
+    Selling is looked for in the head and the tail (a pitch appended to a copied notice), and two different
+    selling signals are enough to say no: a notice may give a contact telephone, it does not sell.
+    """
     sample = text[:head]
     folded = fold(sample)
+    tail = fold(text[-5_000:]) if len(text) > head else ""
     has_number = DOC_NUMBER.search(sample[:600]) is not None
     markers = sum(1 for m in rules.official_markers if m in folded)
-    selling = sum(1 for m in rules.commercial_markers if m in folded)
+    selling = sum(1 for m in rules.commercial_markers if m in folded or m in tail)
+    if selling >= 2:
+        return False
     score = (3 if has_number else 0) + min(markers, 6) - 2 * selling
     return score >= 5
 
@@ -172,6 +236,7 @@ def _unit_table(chars: str) -> npt.NDArray[np.bool_]:
 
 
 _BREAK_UNITS = _unit_table(CLAUSE_BREAKS)
+_WORD_BREAK_UNITS = _unit_table(WORD_BREAKS)
 _OPEN_QUOTE_UNITS = _unit_table(OPEN_QUOTES)
 _CLOSE_QUOTE_UNITS = _unit_table(CLOSE_QUOTES)
 _DOC_OPEN_UNITS = _unit_table(DOC_OPEN)
@@ -195,6 +260,24 @@ def clause_breaks(units: Units, dropped: Offsets | None = None) -> Offsets:
     return _where(_BREAK_UNITS, units, dropped)
 
 
+def hard_edges_batch(units: Units, index: Offsets, starts: Offsets, ends: Offsets,
+                     dropped: Offsets | None = None) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """``hard_edges`` for many normalised hits [starts, ends) of one text: exact."""
+    marks = _where(_WORD_BREAK_UNITS, units, dropped)
+    n, big = len(index), len(units)
+    if not len(marks) or not len(starts):
+        return np.zeros(len(starts), dtype=bool), np.zeros(len(starts), dtype=bool)
+    os_ = index.take(starts)
+    oe = index.take(ends - 1) + 1
+    prev = np.where(starts > 0, index.take(np.maximum(starts - 1, 0)) + 1, 0)
+    nxt = np.where(ends < n, index.take(np.minimum(ends, n - 1)), big)
+    k = np.searchsorted(marks, os_) - 1  # the last mark before the hit
+    hard_start = (k >= 0) & (marks.take(np.maximum(k, 0)) >= prev)
+    k = np.searchsorted(marks, oe)  # the first mark after the hit
+    hard_end = (k < len(marks)) & (marks.take(np.minimum(k, len(marks) - 1)) < nxt)
+    return hard_start, hard_end
+
+
 def clause_bounds_batch(units: Units, starts: Offsets, ends: Offsets,
                         breaks: Offsets | None = None) -> tuple[Offsets, Offsets]:
     """``clause_bounds`` for many hits of one text: exact, not a screen."""
@@ -214,13 +297,14 @@ def clause_bounds_batch(units: Units, starts: Offsets, ends: Offsets,
     return lo, hi
 
 
-def quoted_batch(units: Units, starts: Offsets, ends: Offsets) -> npt.NDArray[np.bool_]:
-    """``is_quoted`` for many hits: exact."""
-    n = len(units)
-    inside = (starts > 0) & (ends < n)
-    left = _OPEN_QUOTE_UNITS.take(units.take(np.maximum(starts - 1, 0)))
-    right = _CLOSE_QUOTE_UNITS.take(units.take(np.minimum(ends, n - 1)))
-    return inside & left & right
+def quote_screen(units: Units, starts: Offsets, dropped: Offsets | None = None) -> npt.NDArray[np.bool_]:
+    """Could ``in_quotes`` hold? Only with an opening (or two-way) quotation mark in the _SCOPE characters
+    before the hit."""
+    opens = _where(_OPEN_QUOTE_UNITS, units, dropped)
+    if not len(opens):
+        return np.zeros(len(starts), dtype=bool)
+    last = np.searchsorted(opens, starts) - 1
+    return (last >= 0) & (opens.take(np.maximum(last, 0)) >= starts - _SCOPE)
 
 
 def title_screen(units: Units, starts: Offsets, dropped: Offsets | None = None) -> npt.NDArray[np.bool_]:

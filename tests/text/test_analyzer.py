@@ -189,12 +189,6 @@ def test_state_names_across_a_word_boundary(checker, text):
     assert Category.STATE_NAME.value not in _categories(checker.analyzer.analyze(text))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the word-boundary check runs on the folded text, where clause punctuation is gone, so the "
-    "next sentence's first character joins the term's last one into a word (包过。程老师 -> 过程, "
-    "包过。期中 -> 过期) and a plain pass guarantee is dropped",
-)
 @pytest.mark.parametrize("text", ["本班包过。程老师亲自授课", "本班保过！程老师亲自授课", "学员包过。期中另有辅导"])
 def test_sentence_end_is_a_word_boundary(checker, text):
     assert Category.GUARANTEE_PASS.value in _categories(checker.analyzer.analyze(text))
@@ -224,12 +218,6 @@ def test_prohibition_reaches_only_its_own_clause(checker):
     assert [(f.evidence, f.location.start) for f in found] == [("包过", 9)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a prohibition marker anywhere earlier in the clause exempts the hit, and spaces and colons do "
-    "not end a clause, so poster-style ads that open with a slogan (拒绝虚假宣传, 谨防假冒, 温馨提醒：) lose "
-    "every claim that follows on the line",
-)
 @pytest.mark.parametrize(
     "text", ["诚信办学 拒绝虚假宣传 考试包过", "谨防假冒 本班包过", "温馨提醒：本班包过，名额有限"]
 )

@@ -23,12 +23,15 @@ from compliance.text.context import (
     clause_bounds,
     clause_bounds_batch,
     doc_number_screen,
+    hard_edges,
+    hard_edges_batch,
     in_doc_number,
     in_official_title,
-    is_quoted,
+    in_quotes,
     negated,
     negation_screen,
-    quoted_batch,
+    quote_screen,
+    sentence_bounds,
     title_screen,
 )
 from compliance.text.matcher import KeyMatcher
@@ -179,7 +182,8 @@ def test_straddle_mask_is_the_scalar_precheck(corpus):
 def test_context_screens_cover_their_checks(analyzer, corpus):
     ctx = analyzer.context
     rng = random.Random(5)
-    for text in [*corpus[-8:], "依据《中华人民共和国广告法》第二十四条", "人社部发 〔2024〕29号", "严禁使用“国家”字样"]:
+    for text in [*corpus[-8:], "依据《中华人民共和国广告法》第二十四条", "人社部发 〔2024〕29号", "严禁使用“国家”字样",
+                 "宣传“通过率100%”属于违法。本班包过。程老师授课", "他说\"包过\"，‘国家认可’！"]:
         fa = fold_arrays(text)
         norm = fa.normalized()
         n = len(norm.text)
@@ -191,11 +195,14 @@ def test_context_screens_cover_their_checks(analyzer, corpus):
         lo, hi = clause_bounds_batch(fa.units, os_, oe)
         assert list(zip(lo.tolist(), hi.tolist(), strict=True)) == [
             clause_bounds(text, a, b) for a, b in zip(os_.tolist(), oe.tolist(), strict=True)]
-        assert quoted_batch(fa.units, os_, oe).tolist() == [
-            is_quoted(text, a, b) for a, b in zip(os_.tolist(), oe.tolist(), strict=True)]
+        hs, he = hard_edges_batch(fa.units, fa.index, s, e)
+        assert list(zip(hs.tolist(), he.tolist(), strict=True)) == [
+            hard_edges(text, norm, a, b) for a, b in zip(s.tolist(), e.tolist(), strict=True)]
+        quotes = quote_screen(fa.units, os_)
         titles, numbers = title_screen(fa.units, os_), doc_number_screen(fa.units, oe)
         negations = negation_screen(fa.folded, s, ctx)
         for i, (a, b, ns) in enumerate(zip(os_.tolist(), oe.tolist(), s.tolist(), strict=True)):
+            assert quotes[i] or not in_quotes(text, a, b, *sentence_bounds(text, a, b))
             assert titles[i] or not in_official_title(text, a, b, ctx)
             assert numbers[i] or not in_doc_number(text, b)
             assert negations[i] or not negated(norm.text, ns, ctx)
