@@ -23,7 +23,7 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "COMPLIANCE_DATABASE_URL"),
         description="SQLAlchemy URL; default sqlite:///<data_dir>/compliance.db",
     )
-    max_upload_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="one request body, larger → 413")
+    max_upload_bytes: int = Field(256 * 1024 * 1024, ge=1024, description="one request body, larger → 413")
     max_job_files: int = Field(20_000, ge=1, description="files in one job (archive entries included)")
     rate_limit_per_minute: int = Field(60_000, ge=1, description="requests per API key per minute (429 past it)")
     workers: int = Field(default_factory=_default_workers, ge=1, le=64, description="checker processes for jobs")

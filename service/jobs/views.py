@@ -57,8 +57,10 @@ def owner_prefix(session: Session, job: Job) -> str:
     return session.scalar(select(ApiKey.prefix).where(ApiKey.id == job.owner_id)) or ""
 
 
-def job_out(session: Session, job: Job) -> JobOut:
-    views = file_views(job)
+def job_out(session: Session, job: Job, *, offset: int = 0, limit: int | None = None) -> JobOut:
+    # Only the requested slice of files is parsed: a campaign job can hold thousands.
+    files = job.files[offset:offset + limit if limit is not None else None]
+    views = [FileView(f, Result.model_validate_json(f.report.contract) if f.report else None) for f in files]
     engine = next((v.result.engine for v in views if v.result), None)
     base = f"/api/v1/jobs/{job.id}"
     return JobOut(

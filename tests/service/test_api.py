@@ -219,6 +219,8 @@ def test_job_with_many_files_and_a_broken_one(api: Api):
     img = api.client.get(url, headers=bearer(api.alice))
     assert img.status_code == 200 and img.content.startswith(b"\x89PNG")
     assert doc["engine"]["lexicon_version"]
+    page = api.client.get(f"/api/v1/jobs/{job_id}?files_offset=1&files_limit=2", headers=bearer(api.alice)).json()
+    assert [f["seq"] for f in page["files"]] == [1, 2] and page["progress"]["total"] == len(files)
 
 
 def test_job_archive_is_expanded_safely(api: Api):

@@ -98,8 +98,10 @@ def list_jobs(session: SessionDep, who: PrincipalDep, limit: Annotated[int, Quer
 
 
 @router.get("/{job_id}", response_model=JobOut, summary="Status, progress and the reports finished so far")
-def get_job(job_id: str, session: SessionDep, who: PrincipalDep) -> JobOut:
-    return job_out(session, load_job(session, job_id, who))
+def get_job(job_id: str, session: SessionDep, who: PrincipalDep,
+            files_offset: Annotated[int, Query(ge=0, description="first file (by submission order)")] = 0,
+            files_limit: Annotated[int, Query(ge=0, le=10_000, description="files per page")] = 1000) -> JobOut:
+    return job_out(session, load_job(session, job_id, who), offset=files_offset, limit=files_limit)
 
 
 @router.get("/{job_id}/report.csv", summary="One row per finding (UTF-8 with BOM, for Excel)",
