@@ -126,8 +126,9 @@ class LocalRunner:
             self._notify()
 
     def _fill(self) -> None:
-        # Only as many files in flight as workers: queued work stays in the database, not in memory.
-        while len(self._inflight) < self._pool.workers and not self._stopping.is_set():
+        # Two files per worker in flight (one running, one waiting, so a worker never idles while the report
+        # of its last file is written); the rest of the queue stays in the database, not in memory.
+        while len(self._inflight) < 2 * self._pool.workers and not self._stopping.is_set():
             claimed = self._claim()
             if claimed is None:
                 return
@@ -138,7 +139,14 @@ class LocalRunner:
                     if f is not None:
                         self._write(s, f, None, error=("file_missing", "the stored file is missing"))
                 continue
-            fut = self._pool.submit(path=str(self._store.path(sha256)), source=source, annotate=True)
+            try:
+                fut = self._pool.submit(path=str(self._store.path(sha256)), source=source, annotate=True)
+            except Exception:
+                # The pool could not take it (shutting down, cannot start a process): back to the queue.
+                log.exception("could not submit %s", source)
+                self._requeue_or_fail(file_id, attempt_used=False)
+                self._stopping.wait(self._poll)  # do not spin on a pool that cannot start
+                return
             self._inflight[fut] = (file_id, source)
 
     def _finish(self, fut: Future[Checked]) -> None:
