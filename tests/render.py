@@ -278,6 +278,28 @@ def poster(seed: int, *, size: tuple[int, int] = (1080, 1440)) -> Rendered:
     return Rendered(name=f"poster-{seed}", kind="poster", image=img, lines=lines, wrapped=[term])
 
 
+def long_picture(seed: int, parts: int = 4) -> Rendered:
+    """A "long picture" ad (长图) as shared on phones: several posters stacked, 1080 px wide."""
+    posters = [poster(seed + k) for k in range(parts)]
+    w, h = posters[0].image.size
+    img = Image.new("RGB", (w, h * parts))
+    lines: list[GtLine] = []
+    for k, p in enumerate(posters):
+        img.paste(p.image, (0, h * k))
+        lines += [GtLine(ln.text, [(b[0], b[1] + h * k, b[2], b[3] + h * k) for b in ln.char_boxes]) for ln in p.lines]
+    return Rendered(name=f"long-{seed}", kind="poster", image=img, lines=lines,
+                    wrapped=[t for p in posters for t in p.wrapped])
+
+
+def banner(seed: int) -> Rendered:
+    """A wide, short banner (3200x240): one line of large text."""
+    rng = random.Random(seed)
+    img = Image.new("RGB", (3200, 240), (200, 20, 30))
+    text = " ".join(rng.sample(["国家认可", "零基础包过", "不过包退", "七天拿证", "官方指定"], 4)) + " 热线023-6888"
+    line = _draw_line(ImageDraw.Draw(img), (60, 60), text, font(100, rng.randrange(len(FONTS))), (255, 230, 80))
+    return Rendered(name=f"banner-{seed}", kind="poster", image=img, lines=[line])
+
+
 # -- geometry -----------------------------------------------------------------------------------------------
 
 

@@ -8,8 +8,8 @@ so a finding's ``location.bbox`` can be drawn straight onto the picture.
 Steps for each page (TIFF frames are pages; GIF, WebP and MPO files give their first frame):
 1. Refuse pictures above ``max_pixels`` from the header alone, before anything is decoded (bombs).
 2. Apply the EXIF orientation; flatten transparency onto white; bring 16-bit and CMYK to 8-bit RGB.
-3. Scale for OCR: large images down to ``OCR_MAX_SIDE`` (JPEG decodes straight at a reduced size), small
-   ones up to ``OCR_MIN_SIDE`` so that thin strokes survive detection.
+3. Scale for OCR: large images down to ``OCR_MAX_AREA`` pixels (JPEG decodes straight at a reduced size),
+   small ones up to ``OCR_MIN_SIDE`` on the longer side so that thin strokes survive detection.
 4. OCR; if the lines say the page is sideways or upside down, turn it and read again (one extra pass,
    only for such pages), keeping the better reading.
 5. Put the lines in reading order (compliance/ocr/layout.py) and map every box back (step 1's space).
@@ -40,9 +40,10 @@ MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "T
                "WEBP": "image/webp", "BMP": "image/bmp", "DIB": "image/bmp", "GIF": "image/gif"}
 DEFAULT_MAX_PIXELS = 80_000_000  # a 600 dpi A3 scan is 70 MP; decoded RGB at the limit is 240 MB
 MAX_PAGES = 200  # TIFF frames read; the rest are reported in Document.warnings
-# The OCR engine sees at most this many pixels on the longer side: RapidOCR detects at 736 px anyway and
-# crops lines for recognition from this copy, where 2400 px leaves certificate text 50+ px high.
-OCR_MAX_SIDE = 2400
+# The OCR engine sees at most this many pixels (2400x1800): RapidOCR detects on a smaller copy anyway and
+# crops lines for recognition from this one, where certificate text stays 50+ px high. A limit on area,
+# not on the longer side, keeps long screenshots (1080x8000 ad "长图") readable.
+OCR_MAX_AREA = 2400 * 1800
 # Smaller pictures are enlarged up to this (at most 4×): thumbnails and low-resolution screenshots.
 OCR_MIN_SIDE = 1000
 MAX_UPSCALE = 4.0
@@ -72,7 +73,7 @@ def image_document(data: bytes, *, backend: OcrBackend, max_pixels: int = DEFAUL
                 break
         try:
             _check_size(im, max_pixels, index + 1 if frames > 1 else None)
-            work, size, scale = _prepare(im, OCR_MAX_SIDE, OCR_MIN_SIDE)
+            work, size, scale = _prepare(im, OCR_MAX_AREA, OCR_MIN_SIDE)
         except ExtractError as exc:
             if not index:
                 raise
@@ -89,7 +90,7 @@ def ocr_image(image: Image.Image, *, backend: OcrBackend, max_pixels: int = DEFA
     """Lines of an already-decoded picture (a rendered PDF page, say), in that picture's pixels.
     Its EXIF orientation, if any, is not applied: the caller's pixels are the coordinate space."""
     _check_size(image, max_pixels, None)
-    work, _, scale = _prepare(image, OCR_MAX_SIDE, OCR_MIN_SIDE, exif=False)
+    work, _, scale = _prepare(image, OCR_MAX_AREA, OCR_MIN_SIDE, exif=False)
     return _segments(backend, work, scale)
 
 
@@ -132,7 +133,7 @@ def _orientation(im: Image.Image) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def _prepare(im: Image.Image, max_side: int, min_side: int, *, exif: bool = True
+def _prepare(im: Image.Image, max_area: int, min_side: int, *, exif: bool = True
              ) -> tuple[Image.Image, tuple[int, int], tuple[float, float]]:
     """The RGB copy the OCR reads, the page size as viewed, and the copy's pixels per page pixel (x, y)."""
     w, h = im.size
@@ -140,8 +141,8 @@ def _prepare(im: Image.Image, max_side: int, min_side: int, *, exif: bool = True
     view = (h, w) if orientation in (5, 6, 7, 8) else (w, h)  # 5-8 swap width and height
     long_side = max(w, h)
     factor = 1.0
-    if long_side > max_side:
-        factor = max_side / long_side
+    if w * h > max_area:
+        factor = math.sqrt(max_area / (w * h))
     elif long_side < min_side:
         factor = min(min_side / long_side, MAX_UPSCALE)
     try:

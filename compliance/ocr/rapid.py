@@ -38,6 +38,9 @@ DET_SIDE = 640
 # (px): a certificate small in a large photo. Lone lines of small print read fine down to ~6 px.
 SMALL_TEXT_PX = 8.0
 DET_SIDE_MAX = 1600
+# Pictures longer than this ratio get a proportionally larger detection size, up to DET_SIDE_LONG.
+PAGE_ASPECT = 1.5
+DET_SIDE_LONG = 4096
 # Lines are lengthened by this share of their height at each end before recognition (see _extend_ends).
 END_MARGIN = 0.5
 # Lines the recogniser is less sure of than this are dropped (RapidOCR's own default is 0.5); findings on
@@ -137,11 +140,10 @@ class RapidOcrBackend:
         eng = self._engine
         rgb = np.asarray(image.convert("RGB"))
         bgr = np.ascontiguousarray(rgb[:, :, ::-1])
-        h, w = bgr.shape[:2]
         # Very wide, short pictures (banners) get blank rows added so detection sees a sensible shape.
         img, record = apply_vertical_padding(bgr, {}, eng.width_height_ratio, eng.min_height)
         top = float(record.get("padding_1", {}).get("top", 0))
-        quads = self._detect(img, max(w, h))
+        quads = self._detect(img)
         if quads is None:
             return []
         quads = _extend_ends(quads, img.shape[1], img.shape[0])
@@ -168,25 +170,31 @@ class RapidOcrBackend:
             lines.append(_strip(line))
         return lines
 
-    def _detect(self, img: np.ndarray, long_side: int) -> np.ndarray | None:
+    def _detect(self, img: np.ndarray) -> np.ndarray | None:
         """Text line quads (N, 4, 2). Small text at the usual detection size gets a second, sharper look."""
         det_model = self._engine.text_det
-        det_model.limit_side_len = self.det_side
+        h, w = img.shape[:2]
+        long_side = max(h, w)
+        # A long screenshot holds several pages' worth of text along its length: give detection as many
+        # pixels per line as a page-shaped picture gets, not the same total.
+        aspect = long_side / max(1, min(h, w))
+        side = min(int(self.det_side * max(1.0, aspect / PAGE_ASPECT)), DET_SIDE_LONG)
+        det_model.limit_side_len = side
         det = det_model(img)
         if det.boxes is None or len(det.boxes) == 0:
             return None
         boxes = np.asarray(det.boxes, dtype=np.float32)
-        scale = min(1.0, self.det_side / long_side)
+        scale = min(1.0, side / long_side)
         heights = np.linalg.norm(boxes[:, 3] - boxes[:, 0], axis=1)
         typical = float(np.median(heights)) * scale
         if typical < SMALL_TEXT_PX and scale < 1.0:
             # Mostly tiny lines: strokes merge or vanish at this size; detect again with them ~12 px high.
-            det_model.limit_side_len = min(long_side, int(self.det_side * SMALL_TEXT_PX * 1.5 / typical),
-                                           DET_SIDE_MAX)
+            det_model.limit_side_len = min(long_side, int(side * SMALL_TEXT_PX * 1.5 / typical),
+                                           max(DET_SIDE_MAX, side))
             again = det_model(img)
-            det_model.limit_side_len = self.det_side
             if again.boxes is not None and len(again.boxes) >= len(boxes):
                 boxes = np.asarray(again.boxes, dtype=np.float32)
+        det_model.limit_side_len = self.det_side
         return boxes
 
 

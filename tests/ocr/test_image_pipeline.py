@@ -15,7 +15,7 @@ from PIL import Image
 
 from compliance.contract import Origin
 from compliance.extract.errors import ExtractError
-from compliance.extract.image import OCR_MAX_SIDE, OCR_MIN_SIDE, image_document, ocr_image
+from compliance.extract.image import OCR_MAX_AREA, OCR_MIN_SIDE, image_document, ocr_image
 from tests.ocr.fakes import BLUE, GREEN, RED, TEXTS, PatchBackend, patch_image
 
 RED_BOX = (100, 60, 400, 110)
@@ -230,10 +230,21 @@ def test_huge_image_is_reduced_and_boxes_are_in_original_pixels(fmt):
     params = {"quality": 90} if fmt == "JPEG" else {"compress_level": 1}
     backend = PatchBackend()
     [page] = image_document(encode(img, fmt, **params), backend=backend).pages
-    assert backend.seen == [(OCR_MAX_SIDE, OCR_MAX_SIDE // 2)]
+    [(w, h)] = backend.seen
+    assert w * h <= OCR_MAX_AREA * 1.01 and w == pytest.approx(2 * h, abs=2)
     assert (page.width, page.height) == (6400, 3200)
     red = next(s for s in page.segments if s.text == TEXTS[RED])
-    assert near(red.bbox, (1200, 600, 4200, 1100), 6400 / OCR_MAX_SIDE * 3)
+    assert near(red.bbox, (1200, 600, 4200, 1100), 6400 / w * 3)
+
+
+def test_long_screenshot_keeps_its_width():
+    # A 1080x8000 "long picture" ad: limiting the longer side would shrink its text to a third.
+    img = patch_image((1080, 8000), {RED: (100, 7000, 900, 7060)})
+    backend = PatchBackend()
+    [page] = image_document(encode(img, "PNG", compress_level=1), backend=backend).pages
+    [(w, h)] = backend.seen
+    assert w >= 0.7 * 1080 and w * h <= OCR_MAX_AREA * 1.01
+    assert near(page.segments[0].bbox, (100, 7000, 900, 7060), 1080 / w * 3)
 
 
 def test_ocr_image_reads_a_decoded_picture_in_its_own_pixels():

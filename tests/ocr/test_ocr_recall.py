@@ -16,7 +16,7 @@ import pytest
 from compliance.extract.document import Page
 from compliance.extract.image import image_document
 from tests.ocr.test_ocr_smoke import iou
-from tests.render import Rendered, certificate, dataset, degrade, phone_photo, quarter_turn
+from tests.render import Rendered, banner, certificate, dataset, degrade, long_picture, phone_photo, quarter_turn
 
 pytestmark = pytest.mark.slow
 
@@ -174,6 +174,16 @@ def test_exif_rotated_phone_photo(rapid, checker):
         box = page.bbox_for(f.location.start, f.location.end)
         best = max(item.term_boxes(f.evidence), key=lambda t: iou(box, t))
         assert iou(box, best) >= 0.3, (f.evidence, box, best)
+
+
+def test_long_screenshot_and_banner(rapid, checker):
+    """A 1080x5760 stacked ad and a 3200x240 banner: the odd shapes ads are shared in."""
+    items = [long_picture(300), degrade(long_picture(310, parts=3), "jpeg", 310), banner(1), banner(2)]
+    outcomes = evaluate(items, rapid, checker)
+    cat_recall, term_recall, notes = summary(outcomes)
+    assert cat_recall >= 0.95 and term_recall >= 0.95, "\n".join(notes)
+    for o in outcomes[:2]:
+        assert sum("\n" in f.evidence for f in o.findings) >= len(o.item.wrapped) - 1, o.page.text
 
 
 # -- Tesseract: the fallback, held to a lower bar ----------------------------------------------------------
