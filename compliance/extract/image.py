@@ -173,9 +173,20 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     has_alpha = mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
     if has_alpha:
         rgba = im.convert("RGBA")
-        base = Image.new("RGBA", rgba.size, (*WHITE, 255))
+        base = Image.new("RGBA", rgba.size, (*_backdrop(rgba), 255))
         return Image.alpha_composite(base, rgba).convert("RGB")
     return im if mode == "RGB" else im.convert("RGB")
+
+
+def _backdrop(rgba: Image.Image) -> tuple[int, int, int]:
+    """White, unless what is drawn is itself light (white text cut out for dark pages): then black."""
+    arr = np.asarray(rgba.reduce(4) if min(rgba.size) >= 64 else rgba)
+    alpha = arr[:, :, 3]
+    drawn = alpha >= 128
+    if not drawn.any() or drawn.mean() > 0.8:
+        return WHITE
+    luminance = arr[:, :, :3][drawn].astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    return (0, 0, 0) if float(luminance.mean()) > 200 else WHITE
 
 
 def _rasterizer(data: bytes, index: int, max_pixels: int) -> Callable[[], Any]:

@@ -105,6 +105,15 @@ def test_transparency_is_flattened_onto_white():
     assert page.text == TEXTS[RED]
 
 
+def test_light_text_on_transparency_is_flattened_onto_black():
+    # White lettering cut out for a dark web page would vanish on white.
+    img = Image.new("RGBA", (800, 400), (0, 0, 0, 0))
+    img.paste((255, 255, 255, 255), (100, 60, 400, 110))
+    backend = PatchBackend()
+    image_document(encode(img, "PNG"), backend=backend)
+    assert backend.corners == [(0, 0, 0)]
+
+
 def test_palette_transparency_is_flattened():
     img = patch_image((800, 400), {RED: RED_BOX}).convert("P")
     data = encode(img, "PNG", transparency=img.getpixel((0, 0)))
