@@ -101,6 +101,19 @@ class Service:
     def workers(self) -> int:
         return max(1, min(os.cpu_count() or 1, 8))  # the service's default COMPLIANCE_WORKERS
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the service's processes (its process group), from /proc."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.proc.pid:  # pgrp (the service was started in a new session)
+                total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        return total
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
@@ -111,7 +124,8 @@ class Service:
         self.log.close()
 
 
-def text_load(url: str, key: str, seconds: float, threads: int, rate: float) -> bool:
+def text_load(url: str, key: str, seconds: float, threads: int, rate: float,
+              service: Service | None = None) -> bool:
     """Open loop at ``rate`` requests/s (each latency counted from when the request was due, so a stalled
     server cannot hide its queue), or closed loop (``rate`` 0: every connection sends as fast as answered)."""
     texts = ads()
@@ -148,6 +162,8 @@ def text_load(url: str, key: str, seconds: float, threads: int, rate: float) -> 
     pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
     for t in pool:
         t.start()
+    load_before = os.getloadavg()[0]
+    cpu_before = service.cpu_seconds() if service else 0.0
     t_start[0] = time.perf_counter() + 0.5
     gate.wait()
     for t in pool:
@@ -162,6 +178,10 @@ def text_load(url: str, key: str, seconds: float, threads: int, rate: float) -> 
     mode = f"open loop at {rate:.0f}/s offered" if rate else "closed loop"
     print(f"text checks: {n} requests in {elapsed:.1f} s, {mode}, {threads} connections, 1 KB ads")
     print(f"  {rps:.0f} requests/s   p50 {p50:.1f} ms   p90 {p90:.1f} ms   p99 {p99:.1f} ms   errors {errs}")
+    if service is not None and n:
+        cpu = service.cpu_seconds() - cpu_before
+        print(f"  service CPU {cpu / n * 1000:.2f} ms per request ({cpu / elapsed:.2f} cores busy); "
+              f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores)")
     print(f"  bar: >= {BAR_RPS:.0f} requests/s, p99 <= {BAR_P99_MS:.0f} ms, 0 errors -> {'PASS' if ok else 'FAIL'}")
     return ok
 
@@ -237,7 +257,7 @@ def main() -> None:
             service = Service(Path(data))
             url, key, workers = service.url, service.key, service.workers()
         try:
-            ok = text_load(url, key, args.seconds, args.threads, args.rate)
+            ok = text_load(url, key, args.seconds, args.threads, args.rate, service)
             if args.images:
                 job_vs_cli(url, key, args.images, workers)
         finally:
