@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from compliance import __version__
-from compliance.contract import EngineInfo, ErrorInfo, Finding, Origin, Report, Result, Verdict
+from compliance.contract import EngineInfo, ErrorInfo, Finding, Observation, Origin, Report, Result, Verdict
 from compliance.extract.decode import UndecodableError, decode, detect_encoding
 from compliance.extract.document import Document, Page, Segment
 from compliance.extract.errors import ExtractError
@@ -165,6 +165,7 @@ class Checker:
         statuses: dict[str, int] = {}
         truncated = False
         characters = 0
+        observations: list[Observation] = []
         for page in document.pages:
             text = page.text
             found = analyze_stream(self.analyzer, [text], chunk_chars=self.settings.chunk_chars,
@@ -179,6 +180,20 @@ class Checker:
             for f in found.findings:
                 _locate(f, page)
             findings.extend(found.findings)
+            if self.settings.vision and page.origin is Origin.OCR and page.raster is not None:
+                try:
+                    seen, obs = self._vision(page)
+                except ImportError as exc:  # the detectors' dependencies are missing: keep the text results
+                    document.warnings.append(f"page {page.number}: mark detectors unavailable ({exc})")
+                    seen, obs = [], []
+                observations.extend(obs)
+                for f in seen:
+                    counts[f.category.value] = counts.get(f.category.value, 0) + 1
+                    statuses[f.status.value] = statuses.get(f.status.value, 0) + 1
+                    if len(findings) < self.settings.max_findings:
+                        findings.append(f)
+                    else:
+                        truncated = True
         return Report(
             source=source,
             sha256=sha256,
@@ -191,7 +206,22 @@ class Checker:
             counts=dict(sorted(counts.items())),
             findings_truncated=truncated,
             warnings=document.warnings,
+            observations=observations,
         )
+
+    def _vision(self, page: Page) -> tuple[list[Finding], list[Observation]]:
+        """The marks on a picture page (emblem, flag, organ marks, seals), as findings and observations."""
+        from compliance.marks import vision_findings
+        from compliance.vision.base import run_vision
+
+        assert page.raster is not None
+        image = page.raster()
+        try:
+            ocr = self._backend()
+        except ExtractError:
+            ocr = None  # seals are still found; their text stays unread
+        hits = run_vision(image, settings=self.settings, ocr=ocr)
+        return vision_findings(page, image, hits, self.ruleset, self.analyzer)
 
     def _analyze(self, pieces: list[str] | Iterator[str], origin: Origin = Origin.TEXT) -> StreamResult:
         return analyze_stream(self.analyzer, pieces, chunk_chars=self.settings.chunk_chars,

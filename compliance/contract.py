@@ -91,6 +91,18 @@ class Finding(BaseModel):
     fingerprint: str | None = Field(None, description="stable identity: same rule, term and place -> same id")
 
 
+class Observation(BaseModel):
+    """Something seen that is not a breach by itself (a company's or school's seal): information for a person
+    and for the certificate checks (the issuer's name), never counted in the verdict."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="company_seal, school_seal, seal ...")
+    text: str | None = Field(None, description="what the mark says, when read")
+    confidence: float = Field(ge=0.0, le=1.0)
+    location: Location
+
+
 class ErrorInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -115,6 +127,7 @@ class Report(BaseModel):
     findings_truncated: bool = Field(False, description="True when more findings existed than were kept")
     warnings: list[str] = Field(default_factory=list, description="what could not be read, short of an error")
     annotations: list[str] = Field(default_factory=list, description="evidence pictures written for this input")
+    observations: list[Observation] = Field(default_factory=list, description="marks seen that are not breaches")
 
     @property
     def categories(self) -> list[str]:

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     ocr_backend: str = Field("rapidocr", pattern="^(rapidocr|tesseract)$", description="OCR engine for images")
     ocr_threads: int = Field(1, ge=1, le=64, description="threads per OCR engine (one engine per worker process)")
     max_image_pixels: int = Field(80_000_000, ge=10_000, description="larger images are refused (bombs)")
+    vision: bool = Field(True, description="look for the national emblem, flag, organ marks and seals on pictures")
     max_pdf_pages: int = Field(500, ge=1, description="PDFs with more pages get an error report")
     max_archive_entries: int = Field(20_000, ge=1, description="files in one archive (nested ones included)")
     max_archive_bytes: int = Field(4 * 1024**3, ge=1, description="total unpacked bytes of one archive")
