@@ -28,7 +28,7 @@ from service.leader import Leadership, file_lock
 from service.pool import CheckerPool
 from service.ratelimit import RateLimiter
 from service.records import Recorder
-from service.services import Services
+from service.services import Services, warm
 from service.settings import ServiceSettings
 from service.store import Store
 from service.web import routes as web
@@ -45,7 +45,7 @@ def build_services(settings: ServiceSettings, engine_settings: Settings) -> Serv
         migrate(db)
     sessions = make_sessionmaker(db)
     store = Store(settings.data_dir)
-    checker = Checker(engine_settings)
+    checker = warm(Checker(engine_settings))
     pool = CheckerPool(settings.workers, engine_settings)
     secret = load_secret(settings.webhook_secret, settings.data_dir)
     webhooks = WebhookSender(sessions, secret=secret, allowed_hosts=settings.webhook_allowed_hosts,

@@ -23,6 +23,15 @@ from service.store import Store
 from service.webhooks import WebhookSender
 
 
+def warm(checker: Checker) -> Checker:
+    """Check every rule's examples once before serving: parts of the engine load lazily (jieba's dictionary
+    takes a second or two), and that second must not land on a client's request."""
+    for rule in checker.ruleset.rules:
+        for text in [*rule.examples.flag, *rule.examples.ok][:4]:
+            checker.check_text(text)
+    return checker
+
+
 @dataclass
 class Services:
     settings: ServiceSettings
@@ -52,7 +61,7 @@ class Services:
         """Load the rules again (this web process and its checker processes; running checks finish on the old
         ones). ``announce`` touches a marker file so the other web processes follow (``follow_reloads``)."""
         with self._reload_lock:
-            checker = Checker(self.engine_settings)
+            checker = warm(Checker(self.engine_settings))
             self.checker = checker
             self.pool.reload(self.engine_settings)
             if announce:
