@@ -17,13 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from compliance.checker import error_report
-from compliance.contract import Report, Result
+from compliance.contract import Result
 from service.api.deps import PrincipalDep, ServicesDep
 from service.api.errors import ApiError
 from service.api.schemas import ComplaintIn, Triage, TriageFinding
 from service.api.v1.check import SUPPORTED, invalid_json, media_of
 from service.auth import Principal
 from service.db.models import Complaint, utcnow
+from service.pool import Checked
 from service.records import audit, ensure_blob, save_report
 from service.services import Services
 from service.triage import triage
@@ -86,21 +87,18 @@ async def complaint(request: Request, services: ServicesDep, who: PrincipalDep) 
         report = await run_in_threadpool(checker.check_text, payload.text, source=source)
         results.append(checker.result([report]))
         contents.append(payload.text.encode("utf-8", "surrogatepass"))
-    pending = []
+    slots: list[Result | asyncio.Future[Checked]] = []
     for name, data in attachments:
         contents.append(data)
         media = media_of(data)
-        if media not in SUPPORTED:
+        if media in SUPPORTED:
+            slots.append(asyncio.wrap_future(services.pool.submit(data=data, source=name)))
+        else:
             # One unreadable attachment gets an error report; the rest of the complaint is still triaged.
-            bad: Report = error_report(name, "unsupported_media", f"{media} content is not supported",
-                                       sha256=hashlib.sha256(data).hexdigest(), media_type=media)
-            pending.append(asyncio.get_running_loop().create_future())
-            pending[-1].set_result(checker.result([bad]))
-            continue
-        fut = services.pool.submit(data=data, source=name)
-        pending.append(asyncio.wrap_future(fut))
-    for item in await asyncio.gather(*pending):
-        results.append(item if isinstance(item, Result) else Result.model_validate_json(item.result_json))
+            slots.append(checker.result([error_report(name, "unsupported_media", f"{media} content is not supported",
+                                                      sha256=hashlib.sha256(data).hexdigest(), media_type=media)]))
+    for slot in slots:
+        results.append(slot if isinstance(slot, Result) else Result.model_validate_json((await slot).result_json))
 
     reports = [r.reports[0] for r in results]
     verdict = Triage(
