@@ -225,13 +225,14 @@ def job_vs_cli(url: str, key: str, n: int, workers: int) -> None:
         job_s = time.perf_counter() - t0
         errors = sum(1 for f in doc["files"] if f["status"] == "error")
         t0 = time.perf_counter()
+        # --annotate: the service draws the evidence pictures too, so both do the same work.
         cli = subprocess.run([sys.executable, "-m", "compliance.cli", "check", tmp, "--jobs", str(workers),
-                              "--format", "jsonl"], capture_output=True, cwd=REPO,
-                             env={k: v for k, v in os.environ.items() if not k.startswith("COMPLIANCE_")})
+                              "--format", "jsonl", "--annotate", str(Path(tmp) / "evidence")], capture_output=True,
+                             cwd=REPO, env={k: v for k, v in os.environ.items() if not k.startswith("COMPLIANCE_")})
         cli_s = time.perf_counter() - t0
         cli_reports = cli.stdout.count(b'{"engine"')
     print(f"{n}-image job: service {job_s:.1f} s ({n / job_s:.2f} images/s, {errors} errors, {workers} workers, "
-          f"status {doc['status']}) | CLI --jobs {workers}: {cli_s:.1f} s ({n / cli_s:.2f} images/s, "
+          f"status {doc['status']}) | CLI --jobs {workers} --annotate: {cli_s:.1f} s ({n / cli_s:.2f} images/s, "
           f"{cli_reports} reports) | service/CLI {job_s / cli_s:.2f}x")
 
 
