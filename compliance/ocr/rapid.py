@@ -128,6 +128,9 @@ class RapidOcrBackend:
             raise
         except Exception as exc:  # onnxruntime or rapidocr failing to start: say so, with the cause
             raise OcrUnavailable(f"RapidOCR could not start: {exc}") from exc
+        if any(getattr(self._engine, stage, None) is None for stage in ("text_det", "text_cls", "text_rec")):
+            raise OcrUnavailable("this rapidocr version does not expose its detector, classifier and recogniser "
+                                 "stages; install rapidocr>=3.10,<4")
         self._engine.return_word_box = True
         self._engine.return_single_char_box = True
         self.min_score = min_score
@@ -172,30 +175,39 @@ class RapidOcrBackend:
 
     def _detect(self, img: np.ndarray) -> np.ndarray | None:
         """Text line quads (N, 4, 2). Small text at the usual detection size gets a second, sharper look."""
-        det_model = self._engine.text_det
         h, w = img.shape[:2]
         long_side = max(h, w)
         # A long screenshot holds several pages' worth of text along its length: give detection as many
         # pixels per line as a page-shaped picture gets, not the same total.
         aspect = long_side / max(1, min(h, w))
         side = min(int(self.det_side * max(1.0, aspect / PAGE_ASPECT)), DET_SIDE_LONG)
-        det_model.limit_side_len = side
-        det = det_model(img)
-        if det.boxes is None or len(det.boxes) == 0:
+        boxes = self._detect_at(img, side)
+        if boxes is None:
             return None
-        boxes = np.asarray(det.boxes, dtype=np.float32)
         scale = min(1.0, side / long_side)
         heights = np.linalg.norm(boxes[:, 3] - boxes[:, 0], axis=1)
         typical = float(np.median(heights)) * scale
         if typical < SMALL_TEXT_PX and scale < 1.0:
             # Mostly tiny lines: strokes merge or vanish at this size; detect again with them ~12 px high.
-            det_model.limit_side_len = min(long_side, int(side * SMALL_TEXT_PX * 1.5 / typical),
-                                           max(DET_SIDE_MAX, side))
-            again = det_model(img)
-            if again.boxes is not None and len(again.boxes) >= len(boxes):
-                boxes = np.asarray(again.boxes, dtype=np.float32)
-        det_model.limit_side_len = self.det_side
+            again = self._detect_at(img, min(long_side, int(side * SMALL_TEXT_PX * 1.5 / typical),
+                                             max(DET_SIDE_MAX, side)))
+            if again is not None and len(again) >= len(boxes):
+                boxes = again
         return boxes
+
+    def _detect_at(self, img: np.ndarray, side: int) -> np.ndarray | None:
+        """RapidOCR's detector at a size chosen per call. Its own __call__ reads the size from shared state;
+        this keeps one backend safe to share between threads."""
+        from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+        det = self._engine.text_det
+        tensor = DetPreProcess(side, "max", det.mean, det.std)(img)
+        if tensor is None:
+            return None
+        boxes, _scores = det.postprocess_op(det.session(tensor), img.shape[:2])
+        if len(boxes) == 0:
+            return None
+        return np.asarray(det.sorted_boxes(np.asarray(boxes)), dtype=np.float32)
 
 
 def _extend_ends(quads: np.ndarray, width: int, height: int) -> np.ndarray:

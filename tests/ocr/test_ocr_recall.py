@@ -186,6 +186,16 @@ def test_long_screenshot_and_banner(rapid, checker):
         assert sum("\n" in f.evidence for f in o.findings) >= len(o.item.wrapped) - 1, o.page.text
 
 
+def test_one_backend_shared_by_threads_reads_as_alone(rapid):
+    from concurrent.futures import ThreadPoolExecutor
+
+    datas = [encode(certificate(600 + k)) for k in range(2)] + [encode(long_picture(620, parts=2))]
+    alone = [image_document(d, backend=rapid).pages[0].text for d in datas]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        together = list(pool.map(lambda d: image_document(d, backend=rapid).pages[0].text, datas))
+    assert together == alone
+
+
 # -- Tesseract: the fallback, held to a lower bar ----------------------------------------------------------
 
 
