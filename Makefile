@@ -30,13 +30,13 @@ run: install
 	$(BIN)/compliance serve
 
 lint: dev
-	$(BIN)/ruff check compliance tests benchmarks
+	$(BIN)/ruff check compliance service tests benchmarks
 
 lexicon-test: install
 	$(BIN)/compliance lexicon test
 
 test: dev
-	$(BIN)/ruff check compliance tests benchmarks
+	$(BIN)/ruff check compliance service tests benchmarks
 	$(BIN)/compliance lexicon test
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 

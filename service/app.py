@@ -90,7 +90,10 @@ def create_app(settings: ServiceSettings | None = None, engine_settings: Setting
         version=__version__,
         summary="Unlawful wording and marks in vocational-training ads and skill certificates",
         lifespan=lifespan,
+        docs_url=None,  # served below from a bundled copy: the machines this runs on have no CDN
+        redoc_url=None,
     )
+    _offline_docs(app)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     app.include_router(health.router)
@@ -99,6 +102,22 @@ def create_app(settings: ServiceSettings | None = None, engine_settings: Setting
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the swagger-ui-bundle package instead of a CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-static", StaticFiles(directory=str(swagger_ui_path)), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="compliance API",
+                                   swagger_js_url="/docs-static/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-static/swagger-ui.css",
+                                   swagger_favicon_url="/docs-static/favicon-32x32.png")
 
 
 def follow_reloads(services: Services, stop: threading.Event) -> None:
