@@ -1,0 +1,1 @@
+"""Vision detectors: national emblem, national flag, organ marks (police emblem), official seals."""
