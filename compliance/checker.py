@@ -42,7 +42,10 @@ class Checker:
     def __init__(self, settings: Settings | None = None, *, ruleset: RuleSet | None = None) -> None:
         self.settings = settings or Settings()
         self.ruleset = ruleset or load_rules(self.settings.lexicon_dir)
-        self.analyzer = TextAnalyzer(self.ruleset)
+        main, noted = _split(self.ruleset)
+        self.analyzer = TextAnalyzer(main)
+        # Rules whose hits are observations run apart, so that they never reach counts or the verdict.
+        self.observer = TextAnalyzer(noted) if noted.rules else None
         self._ocr: Any = None
 
     @property
@@ -57,7 +60,9 @@ class Checker:
     def check_text(self, text: str, *, source: str = "text") -> Report:
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         found = self._analyze([text])
-        return self._report(source, digest, "text/plain", found)
+        report = self._report(source, digest, "text/plain", found)
+        report.observations = self._observe(Page(None, [Segment(text)], Origin.TEXT), None)
+        return report
 
     def check_bytes(self, data: bytes, *, source: str = "bytes", annotate_dir: Path | None = None) -> Report:
         digest = hashlib.sha256(data).hexdigest()
@@ -180,6 +185,7 @@ class Checker:
             for f in found.findings:
                 _locate(f, page)
             findings.extend(found.findings)
+            observations.extend(self._observe(page, official))
             if self.settings.vision and page.origin is Origin.OCR and page.raster is not None:
                 try:
                     seen, obs = self._vision(page)
@@ -208,6 +214,15 @@ class Checker:
             warnings=document.warnings,
             observations=observations,
         )
+
+    def _observe(self, page: Page, official: bool | None) -> list[Observation]:
+        if self.observer is None:
+            return []
+        out = []
+        for f in self.observer.analyze(page.text, official=official, page=page.number, origin=page.origin):
+            _locate(f, page)
+            out.append(Observation(kind=f.rule_id, text=f.evidence, confidence=f.confidence, location=f.location))
+        return out
 
     def _vision(self, page: Page) -> tuple[list[Finding], list[Observation]]:
         """The marks on a picture page (emblem, flag, organ marks, seals), as findings and observations."""
@@ -283,6 +298,14 @@ class Checker:
             counts=dict(sorted(found.counts.items())),
             findings_truncated=found.truncated,
         )
+
+
+def _split(ruleset: RuleSet) -> tuple[RuleSet, RuleSet]:
+    """(rules reported as findings, rules reported as observations); both keep the full set's version."""
+    main = tuple(r for r in ruleset.rules if r.report == "finding")
+    noted = tuple(r for r in ruleset.rules if r.report == "observation")
+    return (RuleSet(main, ruleset.categories, ruleset.context, ruleset.version, ruleset.sources),
+            RuleSet(noted, ruleset.categories, ruleset.context, ruleset.version, ruleset.sources))
 
 
 def _locate(f: Finding, page: Page) -> None:

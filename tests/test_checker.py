@@ -275,3 +275,11 @@ def test_large_file_with_an_ascii_head_agrees_with_check_bytes(checker, tmp_path
     streamed = checker.check_file(path)
     assert streamed.verdict is Verdict.VIOLATION
     assert _keys(streamed) == _keys(whole)
+
+
+def test_wording_lawful_for_filed_bodies_is_an_observation_not_a_finding(checker):
+    report = checker.check_text("职业技能等级证书 证书编号：S000031000003235000781")
+    assert report.verdict is Verdict.CLEAN and not report.findings
+    assert [(o.kind, o.text) for o in report.observations] == [
+        ("qualification_term.skill_level", "职业技能等级证书")]
+    assert report.observations[0].location.start == 0 and report.observations[0].location.end == 8

@@ -96,6 +96,10 @@ class Rule(_Strict):
     )
     exempt: list[Exemption] = Field(default_factory=lambda: list(Exemption))
     status: str = Field("violation", pattern="^(violation|review)$")
+    # "observation": what the rule finds is lawful for some issuers and not for others (职业技能等级证书: filed
+    # evaluation bodies only), so text alone cannot make it a finding. It is reported under the report's
+    # observations, for the filing registry checks, and never counts in the verdict.
+    report: str = Field("finding", pattern="^(finding|observation)$")
     basis: str | None = None
     action: str | None = None
     authority: str | None = None

@@ -11,14 +11,16 @@ from compliance.rules.loader import load_rules
 from compliance.text.normalize import fold, fold_table
 
 _RULES = load_rules()
+# Rules reported as observations (lawful wording for some issuers) never give findings: their terms are left out.
+_FINDING_RULES = [rule for rule in _RULES.rules if rule.report == "finding"]
 
 # Terms of the categories whose literal vocabulary comes from the official lists (DOMAIN.md).
 _LITERAL_CATEGORIES = (Category.GUARANTEE_PASS, Category.QUALIFICATION_TERM, Category.STATE_NAME)
 _TERMS = sorted(
-    {(rule.category.value, term) for rule in _RULES.rules if rule.category in _LITERAL_CATEGORIES
+    {(rule.category.value, term) for rule in _FINDING_RULES if rule.category in _LITERAL_CATEGORIES
      for term in rule.terms}
 )
-_ALL_TERMS = sorted({term for rule in _RULES.rules for term in rule.terms})
+_ALL_TERMS = sorted({term for rule in _FINDING_RULES for term in rule.terms})
 
 # What advertisers put inside a phrase to slip past word filters.
 SEPARATORS = [
