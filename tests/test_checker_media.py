@@ -80,3 +80,33 @@ def _png(img: Image.Image) -> bytes:
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()
+
+
+def test_marks_on_a_certificate_picture_through_the_checker(checker):
+    """The national emblem and an organ's seal on a certificate scan reach the report as findings with boxes in
+    the picture's pixels; a company seal on another page is an observation, never a finding."""
+    import random
+
+    from tests.vision.synth import blank_page, emblem_image, paste, paste_ink, seal_image
+
+    rng = random.Random(3)
+    page = blank_page(rng)
+    emblem_box = paste(page, emblem_image(rng, 180), (700, 60))
+    seal_box = paste_ink(page, seal_image(rng, "重庆市人力资源和社会保障局", 260), (1150, 700))
+    report = checker.check_bytes(_png(page), source="fake-cert.png")
+    by_category = {}
+    for f in report.findings:
+        by_category.setdefault(f.category.value, []).append(f)
+    emblem = by_category["national_emblem"][0]
+    assert emblem.location.origin.value == "vision" and _contains(emblem_box, emblem.location.bbox, 30)
+    organ = by_category["organ_mark"]
+    assert any(_contains(seal_box, f.location.bbox, 40) for f in organ)
+    assert any("人力资源和社会保障" in (f.evidence or "") for f in by_category["impersonate_authority"])
+    assert report.verdict.value == "violation"
+
+    rng = random.Random(4)
+    plain = blank_page(rng)
+    paste_ink(plain, seal_image(rng, "重庆某某教育科技有限公司", 260), (1150, 700))
+    report = checker.check_bytes(_png(plain), source="company.png")
+    assert not [f for f in report.findings if f.location.origin.value == "vision"]
+    assert any("有限公司" in (o.text or "") for o in report.observations)
