@@ -34,12 +34,15 @@ SCALE = 0.5  # search resolution
 MIN_DIAMETER, MAX_DIAMETER = 90, 700  # page pixels (a big title character is up to ~100 px)
 HOUGH_VOTES = 32  # accumulator threshold of the circle transform (half-size ink map)
 MAX_GUESSES = 12
+RANSAC_TRIES = 40
+RANSAC_TOL = 0.05  # a point agrees with an ellipse within this share of its radius
 # Shape tests, set on generated pages (seals vs red title characters, logos, emblems; see _ring_and_fill).
 MIN_RING = 0.38  # share of the outline covered by border runs of 30 degrees or more (partial stamps lose some)
 MAX_FILL = 0.65  # ink in the inner disc (the star fills about a third; a solid red disc fills it all)
 MAX_OUTSIDE = 0.2  # ink just outside the border (a seal's border is its edge)
-MIN_INSIDE = 0.03  # some ink inside (a plain red ring logo has none)
-MAX_THICK = 0.13  # border thickness / radius
+MIN_INSIDE = 0.005  # some ink inside (a plain red ring has none)
+MAX_BAND = 0.55  # ink in the ring-text band: text, not a solid red disc
+MAX_THICK = 0.14  # border thickness / radius
 MAX_OTHER = 0.15  # strongly coloured, non-red pixels inside (gold, blue: emblems, badges, logos)
 STRIP_H = 48  # unwrapped text band height, pixels (characters come out about 30 px high)
 
@@ -52,9 +55,9 @@ COMPANY = re.compile(
 # Administrative organs: names and the suffixes organ names end with (OCR may drop or garble characters, so
 # the long names are also matched in parts).
 ORGAN_NAMES = re.compile(
-    r"人民.?府|人民政|政府|委员会|委员|人力资源和?社会保障|人力资源|社会保障|保障[局厅部]|人社|市场监督管理|"
-    r"市场监管|监督管理|监督|管理[局厅]|公安|法院|检察院|办公厅|办公室|教育[厅局部]|财政|税务|海关|民政|司法|"
-    r"卫生健康|应急管理|生态环境|国务院"
+    r"人民.?府|人民政|政府|委员会|委员|人力资源和?社会保障|人力资|资源和|和社会|社会保|保障[局厅部]|人社|"
+    r"市场监督管理|市场监管|监督管理|监督|管理[局厅]|公安|法院|检察院|办公厅|办公室|教育[厅局部]|财政|税务|海关|"
+    r"民政|司法|卫生健康|应急管理|生态环境|国务院|人民共和国"
 )
 ORGAN_SUFFIX = re.compile(r"(局|厅|部|委|署|府|办)$")
 
@@ -97,7 +100,7 @@ def ink_map(rgb: np.ndarray) -> np.ndarray:
     return np.clip(red, 0, 255).astype(np.uint8)
 
 
-INK = 40  # ink_map level that counts as stamp ink
+INK = 25  # ink_map level that counts as stamp ink
 
 
 def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal]:
@@ -112,16 +115,18 @@ def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal
     mask = (ink > INK).astype(np.uint8)
     if cv2.countNonZero(mask) < 50:
         return []
-    # A page printed in one red ink (text and all) has no stamp to tell apart by colour.
+    # A page printed in one red ink (text and all) has no stamp to tell apart by colour: red "ink" is all
+    # over it and there is hardly any print in another colour.
     ch = cv2.split(small)
     lo, hi = cv2.min(cv2.min(ch[0], ch[1]), ch[2]), cv2.max(cv2.max(ch[0], ch[1]), ch[2])
     n_ink = cv2.countNonZero(mask)
-    dark_other = cv2.countNonZero(((lo < 110) & (mask == 0)).astype(np.uint8))
-    if n_ink > 0.01 * mask.size and dark_other < 0.15 * n_ink:
+    other_print = cv2.countNonZero(((lo < 150) & (mask == 0)).astype(np.uint8))
+    if n_ink > 0.01 * mask.size and other_print < 0.1 * n_ink:
         return []
     # Strongly coloured pixels that are not red ink (gold, blue, green): emblems, badges and logos are full
     # of them; a stamp's inside is paper, red ink and black print.
-    other = ((cv2.subtract(hi, lo) > 70) & (mask == 0)).astype(np.uint8)
+    near_ink = cv2.dilate(mask, np.ones((3, 3), np.uint8))  # the stamp's own soft edges are not "other"
+    other = ((cv2.subtract(hi, lo) > 70) & (near_ink == 0)).astype(np.uint8)
     r_min, r_max = MIN_DIAMETER * SCALE / 2, MAX_DIAMETER * SCALE / 2
     guesses: list[tuple[float, float, float]] = []
     # Solid red areas (a flag, an emblem's disc) are no stamp and would flood the circle transform with edges
@@ -139,10 +144,22 @@ def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal
         x, y, w, h, area = (int(v) for v in stats[k])
         if r_min * 2 <= max(w, h) <= r_max * 2.2 and area >= 40 and 0.4 < w / h < 2.5:
             guesses.append((x + w / 2, y + h / 2, max(w, h) / 2))
-    out: list[Seal] = []
-    for gx, gy, gr in guesses:
-        if any(abs(gx - s.cx * SCALE) < 0.3 * gr and abs(gy - s.cy * SCALE) < 0.3 * gr for s in out):
-            continue
+    # A border broken by black print falls apart into arcs: blobs of the mask closed much harder bring the
+    # pieces of one stamp back together (their boxes are only guesses; the fit decides).
+    merged = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
+    for k in range(1, n):
+        x, y, w, h, _area = (int(v) for v in stats[k])
+        w, h = w - 14, h - 14  # undo the dilation
+        if r_min * 2 <= max(w, h) <= r_max * 2.2 and 0.4 < w / max(h, 1) < 2.5:
+            guesses.append((x + 7 + w / 2, y + 7 + h / 2, max(w, h) / 2))
+    unique: list[tuple[float, float, float]] = []
+    for g in guesses:  # the same stamp seen by several guessers: fit it once
+        if not any(abs(g[0] - u[0]) < 0.2 * u[2] and abs(g[1] - u[1]) < 0.2 * u[2] and 0.8 < g[2] / u[2] < 1.25
+                   for u in unique):
+            unique.append(g)
+    found: list[Seal] = []
+    for gx, gy, gr in unique:
         best: Seal | None = None
         # The guess's radius can be off (a circle through the ring text, a blob merged with a rule line): the
         # outline search is tried out to a few radii and the best verified ellipse kept.
@@ -150,13 +167,16 @@ def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal
             seal = _verified(mask, other, gx, gy, gr * grow, r_min, r_max)
             if seal is not None and (best is None or seal.ring > best.ring):
                 best = seal
-        if best is None:
-            continue
-        if exclude and any(_centre_in(best, b) for b in exclude):
-            continue
-        if any(abs(best.cx - s.cx) < 0.3 * s.w and abs(best.cy - s.cy) < 0.3 * s.h for s in out):
-            continue
-        out.append(best)
+        if best is not None and not (exclude and any(_centre_in(best, b) for b in exclude)):
+            found.append(best)
+    # Several guesses land on one stamp, some with a worse outline (pulled out by red text next to it): the
+    # best-covered ring wins, the others around the same centre go.
+    found.sort(key=lambda s: -s.ring)
+    out: list[Seal] = []
+    for seal in found:
+        if not any(abs(seal.cx - s.cx) < 0.35 * max(s.w, s.h) and abs(seal.cy - s.cy) < 0.35 * max(s.w, s.h)
+                   for s in out):
+            out.append(seal)
     return out
 
 
@@ -170,7 +190,7 @@ def _verified(mask: np.ndarray, other: np.ndarray, gx: float, gy: float, gr: flo
         return None
     ring, fill, outside, band, thick = _ring_and_fill(mask, cx, cy, ew, eh, ang)
     if (ring < MIN_RING or fill > MAX_FILL or outside > MAX_OUTSIDE or max(fill, band) < MIN_INSIDE
-            or thick > MAX_THICK):
+            or band > MAX_BAND or thick > MAX_THICK):
         return None
     theta = np.linspace(0, 2 * np.pi, 60, endpoint=False)[None, :]
     xs, ys = _ellipse_points(cx, cy, ew, eh, ang, np.linspace(0.1, 0.85, 8)[:, None], theta)
@@ -180,8 +200,12 @@ def _verified(mask: np.ndarray, other: np.ndarray, gx: float, gy: float, gr: flo
 
 
 def _fit(mask: np.ndarray, cx: float, cy: float, r: float) -> tuple | None:
-    """An ellipse through the outermost ink along 96 rays from (cx, cy), searched out to 1.35 r; points off
-    the first fit by more than 8% of its radius (text, a rule line, a faded arc) are dropped and it is refit."""
+    """An ellipse through the outermost ink along 96 rays from (cx, cy), searched out to 1.35 r.
+
+    Some of those points are not on the border (red text next to the stamp, a rule line, a faded arc that
+    leaves only ring text): the ellipse is chosen by consensus (RANSAC over small samples, the one most points
+    agree with within 5% of the radius), then refit on the points that agree.
+    """
     theta = np.linspace(0, 2 * np.pi, 96, endpoint=False)
     rho = np.arange(max(2.0, 0.55 * r), 1.35 * r, 1.0)
     xs = (cx + rho[:, None] * np.cos(theta)[None, :]).astype(np.float32)
@@ -192,24 +216,31 @@ def _fit(mask: np.ndarray, cx: float, cy: float, r: float) -> tuple | None:
         return None
     outer = len(rho) - 1 - np.argmax(hit[::-1], axis=0)
     pts = np.stack([xs[outer, np.arange(len(theta))], ys[outer, np.arange(len(theta))]], axis=1)[has]
-    fit = None
-    for _ in range(2):
-        if len(pts) < 8:
-            return fit
-        fit = cv2.fitEllipse(pts.astype(np.float32))
-        (ex, ey), (ew, eh), ang = fit
-        if min(ew, eh) <= 2:
-            return None
-        # Normalised radius of each point in the ellipse's frame (1 on the ellipse).
-        t = np.radians(ang)
-        dx, dy = pts[:, 0] - ex, pts[:, 1] - ey
-        u = (dx * np.cos(t) + dy * np.sin(t)) / (ew / 2)
-        v = (-dx * np.sin(t) + dy * np.cos(t)) / (eh / 2)
-        keep = np.abs(np.sqrt(u * u + v * v) - 1) < 0.08
-        if keep.all():
-            break
-        pts = pts[keep]
-    return fit
+    pts = pts.astype(np.float32)
+    best, best_in = None, 0
+    rng = np.random.default_rng(len(pts))  # deterministic: the same page gives the same answer
+    for k in range(RANSAC_TRIES):
+        sample = pts if k == 0 else pts[rng.choice(len(pts), 6, replace=False)]
+        fit = cv2.fitEllipse(sample)
+        if min(fit[1]) <= 2:
+            continue
+        inliers = np.abs(_norm_radius(pts, fit) - 1) < RANSAC_TOL
+        if inliers.sum() > best_in:
+            best, best_in = inliers, int(inliers.sum())
+    if best is None or best_in < 12:
+        return None
+    fit = cv2.fitEllipse(pts[best])
+    return fit if min(fit[1]) > 2 else None
+
+
+def _norm_radius(pts: np.ndarray, fit: tuple) -> np.ndarray:
+    """Each point's radius in the ellipse's own frame (1 on the ellipse)."""
+    (ex, ey), (ew, eh), ang = fit
+    t = np.radians(ang)
+    dx, dy = pts[:, 0] - ex, pts[:, 1] - ey
+    u = (dx * np.cos(t) + dy * np.sin(t)) / (ew / 2)
+    v = (-dx * np.sin(t) + dy * np.cos(t)) / (eh / 2)
+    return np.sqrt(u * u + v * v)
 
 
 def _centre_in(seal: Seal, box: Box) -> bool:
@@ -484,26 +515,26 @@ def _cjk(text: str) -> str:
     return "".join(_CJK.findall(text))
 
 
-def _read(ocr: Any, grey: np.ndarray, *, upright_only: bool = False) -> tuple[str, float]:
-    """OCR a dark-on-white grey picture; (CJK text in reading order, mean confidence).
-
-    ``upright_only``: drop lines the backend had to turn over to read (in a ring strip those are pieces of
-    the centre text, which comes out upside down next to the gap).
-    """
+def _lines(ocr: Any, grey: np.ndarray) -> list[Any]:
+    """OCR lines of a dark-on-white grey picture, left to right."""
     if grey.size == 0 or min(grey.shape) < 8:
-        return "", 0.0
+        return []
     pad = cv2.copyMakeBorder(grey, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
-    lines = ocr.read(Image.fromarray(pad).convert("RGB"))
-    if upright_only:
-        lines = [ln for ln in lines if getattr(ln, "upright", None) is not False]
-    lines = sorted(lines, key=lambda ln: ln.bbox[0])
+    return sorted(ocr.read(Image.fromarray(pad).convert("RGB")), key=lambda ln: ln.bbox[0])
+
+
+def _join(lines: list[Any]) -> tuple[str, float]:
+    """(CJK text of the lines in order, mean confidence per character)."""
     parts = [(_cjk(ln.text), float(ln.confidence)) for ln in lines]
     parts = [(t, c) for t, c in parts if t]
     if not parts:
         return "", 0.0
     text = "".join(t for t, _ in parts)
-    conf = sum(c * len(t) for t, c in parts) / len(text)
-    return text, conf
+    return text, sum(c * len(t) for t, c in parts) / len(text)
+
+
+def _read(ocr: Any, grey: np.ndarray) -> tuple[str, float]:
+    return _join(_lines(ocr, grey))
 
 
 def read(ocr: Any, page: View | np.ndarray, seal: Seal) -> tuple[str, str, float]:
@@ -511,24 +542,35 @@ def read(ocr: Any, page: View | np.ndarray, seal: Seal) -> tuple[str, str, float
 
     The ring strip is read as cut and turned over (text along the lower arc, read the other way round);
     when that reads poorly, the strip is cut at the second candidate gap too. The best reading (most
-    characters times confidence) wins.
+    characters times confidence) wins. Lines the OCR turned over to read are left out: in a ring strip
+    they are mostly pieces of the centre text, upside down next to the gap. Only when nothing else reads
+    are long turned-over lines taken (the detector sometimes finds the ring text only in the turned strip).
     """
     r = _ring(page, seal)
     best = ("", 0.0, r.gaps[0])
+    fallback = ("", 0.0, r.gaps[0])
     for gap in r.gaps[:2]:
         strip, _, _ = _cut(r, gap)
         for pic in (strip, strip[::-1, ::-1]):
-            text, conf = _read(ocr, pic, upright_only=True)
+            lines = _lines(ocr, pic)
+            text, conf = _join([ln for ln in lines if getattr(ln, "upright", None) is not False])
             if len(text) * conf > len(best[0]) * best[1]:
                 best = (text, conf, gap)
+            text, conf = _join([ln for ln in lines if len(_cjk(ln.text)) >= 4])
+            text = CENTRE_PHRASE.sub("", text)
+            if len(text) * conf > len(fallback[0]) * fallback[1]:
+                fallback = (text, conf, gap)
         if len(best[0]) >= 4 and best[1] >= 0.8:
             break
+    if len(best[0]) < 3 and len(fallback[0]) > len(best[0]):
+        best = fallback
     _, centre, _ = _cut(r, best[2])
     centre_text, _ = _read(ocr, centre)
     return best[0], centre_text, best[1]
 
 
 SCHOOL = re.compile(r"学校|学院|大学|中学|小学|幼儿园")
+CENTRE_PHRASE = re.compile(r"[\u4e00-\u9fff]{0,3}专用章?")
 
 
 def classify(text: str) -> str:

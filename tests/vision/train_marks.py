@@ -23,6 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from compliance.vision import features, marks
+from compliance.vision.view import View
 from tests.vision.synth import iou, make_case
 
 SEED0 = 1_000_000
@@ -76,8 +77,8 @@ def page_samples(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     weights = MINE_WEIGHTS if seed >= MINE_SEED0 else KIND_WEIGHTS
     kind = rng.choices(list(weights), weights=list(weights.values()))[0]
     case = make_case(seed, kind)
-    rgb = np.asarray(case.image)
-    cands = marks.candidates(marks.grey_of(rgb))
+    view = View(np.asarray(case.image))
+    cands = marks.candidates(view)
     labelled = [(c, label(c, case)) for c in cands]
     for m in case.marks:
         x0, y0, x1, y1 = m.bbox
@@ -91,7 +92,7 @@ def page_samples(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     labelled = [(c, y) for c, y in labelled if y is not None]
     if not labelled:
         return np.zeros((0, features.WIN, features.WIN, 3), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    wins = marks.windows(rgb, [c for c, _ in labelled])
+    wins = marks.windows(view, [c for c, _ in labelled])
     ys = np.array([y for _, y in labelled], np.int64)
     return wins, ys, np.full(len(ys), seed, np.int64)
 
