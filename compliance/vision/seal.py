@@ -34,8 +34,6 @@ SCALE = 0.5  # search resolution
 MIN_DIAMETER, MAX_DIAMETER = 90, 700  # page pixels (a big title character is up to ~100 px)
 HOUGH_VOTES = 32  # accumulator threshold of the circle transform (half-size ink map)
 MAX_GUESSES = 12
-RANSAC_TRIES = 40
-RANSAC_TOL = 0.05  # a point agrees with an ellipse within this share of its radius
 # Shape tests, set on generated pages (seals vs red title characters, logos, emblems; see _ring_and_fill).
 MIN_RING = 0.38  # share of the outline covered by border runs of 30 degrees or more (partial stamps lose some)
 MAX_FILL = 0.65  # ink in the inner disc (the star fills about a third; a solid red disc fills it all)
@@ -50,16 +48,18 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 # An issuer that is a business, school or association. Checked first: "某某有限公司工会委员会" is a company's.
 COMPANY = re.compile(
     r"有限|公司|责任|股份|集团|企业|学校|学院|大学|中学|小学|幼儿园|培训|中心|协会|学会|研究院|研究所|"
-    r"事务所|工作室|商会|联合会|基金会|俱乐部|医院|门诊|服务部|经营部|门市部|营业部|科技|咨询|商行|店"
+    r"事务所|工作室|商会|联合会|基金会|俱乐部|医院|门诊|服务|经营部|门市部|营业部|科技|咨询|商行|店|书局"
 )
-# Administrative organs: names and the suffixes organ names end with (OCR may drop or garble characters, so
-# the long names are also matched in parts).
+# Administrative organs: names, and pieces of the long ones (OCR drops and garbles characters on curved
+# text: 人力资源和社会保障 comes back as 人为海源和社会保). 人力资源 alone is also a company's word, so it is
+# not evidence; neither is a bare 府 (天府 is a place name in many company names).
 ORGAN_NAMES = re.compile(
-    r"人民.?府|人民政|政府|委员会|委员|人力资源和?社会保障|人力资|资源和|和社会|社会保|保障[局厅部]|人社|"
-    r"市场监督管理|市场监管|监督管理|监督|管理[局厅]|公安|法院|检察院|办公厅|办公室|教育[厅局部]|财政|税务|海关|"
-    r"民政|司法|卫生健康|应急管理|生态环境|国务院|人民共和国"
+    r"人民.?府|人民政|政府|委员会|委员|人力资源和?社会保障|资源和|和社会|社会保|保障[局厅部]|人社[局厅部]|"
+    r"市场监督管理|市场监管|监督管理|管理[局厅]|公安|法院|检察院|办公厅|办公室|教育[厅局部]|财政[局厅部]|税务|海关|"
+    r"民政|司法[局厅部]|卫生健康|应急管理|生态环境|国务院|人民共和国"
 )
-ORGAN_SUFFIX = re.compile(r"(局|厅|部|委|署|府|办)$")
+# Organ names end so; only trusted on a reading of three characters or more (a fragment like 章局 is not one).
+ORGAN_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2,}(局|厅|部|委|署)$")
 
 
 @dataclass(slots=True)
@@ -189,7 +189,9 @@ def _verified(mask: np.ndarray, other: np.ndarray, gx: float, gy: float, gr: flo
     if min(ew, eh) < r_min * 2 * 0.8 or max(ew, eh) > r_max * 2.3 or max(ew, eh) / min(ew, eh) > 1.9:
         return None
     ring, fill, outside, band, thick = _ring_and_fill(mask, cx, cy, ew, eh, ang)
-    if (ring < MIN_RING or fill > MAX_FILL or outside > MAX_OUTSIDE or max(fill, band) < MIN_INSIDE
+    # Small outlines must be better rings: a big red title character is the usual impostor, and it is small.
+    need = MIN_RING + 0.12 * float(np.clip((150 * SCALE - max(ew, eh)) / (50 * SCALE), 0, 1))
+    if (ring < need or fill > MAX_FILL or outside > MAX_OUTSIDE or max(fill, band) < MIN_INSIDE
             or band > MAX_BAND or thick > MAX_THICK):
         return None
     theta = np.linspace(0, 2 * np.pi, 60, endpoint=False)[None, :]
@@ -200,37 +202,46 @@ def _verified(mask: np.ndarray, other: np.ndarray, gx: float, gy: float, gr: flo
 
 
 def _fit(mask: np.ndarray, cx: float, cy: float, r: float) -> tuple | None:
-    """An ellipse through the outermost ink along 96 rays from (cx, cy), searched out to 1.35 r.
+    """An ellipse through the outer edges of ink along 96 rays from (cx, cy), searched out to 1.5 r.
 
-    Some of those points are not on the border (red text next to the stamp, a rule line, a faded arc that
-    leaves only ring text): the ellipse is chosen by consensus (RANSAC over small samples, the one most points
-    agree with within 5% of the radius), then refit on the points that agree.
+    A ray may cross several edges: the border, ring text, red print next to the stamp, a rule line. Starting
+    from circles of a few radii around the guess, each ray's edge nearest the current ellipse is taken and the
+    ellipse refit on the edges that agree (a few rounds); the result that the most rays agree with wins.
+    Red text beside a stamp, or a faded arc, then pulls no more than the rays it is on.
     """
-    theta = np.linspace(0, 2 * np.pi, 96, endpoint=False)
-    rho = np.arange(max(2.0, 0.55 * r), 1.35 * r, 1.0)
+    n_rays = 96
+    theta = np.linspace(0, 2 * np.pi, n_rays, endpoint=False)
+    rho = np.arange(max(2.0, 0.4 * r), 1.5 * r, 1.0)
+    if len(rho) < 4:
+        return None
     xs = (cx + rho[:, None] * np.cos(theta)[None, :]).astype(np.float32)
     ys = (cy + rho[:, None] * np.sin(theta)[None, :]).astype(np.float32)
     hit = cv2.remap(mask, xs, ys, cv2.INTER_NEAREST, borderValue=0) > 0
-    has = hit.any(axis=0)
-    if has.sum() < 12:
+    # Outer edges: ink at this step, none at the next one out.
+    edge = hit & ~np.vstack([hit[1:], np.zeros((1, n_rays), bool)])
+    ei, ray = np.nonzero(edge)
+    if len(np.unique(ray)) < 12:
         return None
-    outer = len(rho) - 1 - np.argmax(hit[::-1], axis=0)
-    pts = np.stack([xs[outer, np.arange(len(theta))], ys[outer, np.arange(len(theta))]], axis=1)[has]
-    pts = pts.astype(np.float32)
-    best, best_in = None, 0
-    rng = np.random.default_rng(len(pts))  # deterministic: the same page gives the same answer
-    for k in range(RANSAC_TRIES):
-        sample = pts if k == 0 else pts[rng.choice(len(pts), 6, replace=False)]
-        fit = cv2.fitEllipse(sample)
-        if min(fit[1]) <= 2:
-            continue
-        inliers = np.abs(_norm_radius(pts, fit) - 1) < RANSAC_TOL
-        if inliers.sum() > best_in:
-            best, best_in = inliers, int(inliers.sum())
-    if best is None or best_in < 12:
-        return None
-    fit = cv2.fitEllipse(pts[best])
-    return fit if min(fit[1]) > 2 else None
+    pts = np.stack([xs[ei, ray], ys[ei, ray]], axis=1).astype(np.float32)
+    best, best_support = None, 0
+    for start in (0.7, 0.85, 1.0, 1.2):
+        fit: tuple = ((cx, cy), (2 * r * start, 2 * r * start), 0.0)
+        for tol in (0.15, 0.1, 0.06, 0.06):
+            err = np.abs(_norm_radius(pts, fit) - 1)
+            # One edge per ray: the one nearest the current ellipse, if it is near enough.
+            order = np.lexsort((err, ray))
+            first = order[np.r_[True, ray[order][1:] != ray[order][:-1]]]
+            keep = first[err[first] < tol]
+            if len(keep) < 12:
+                break
+            new = cv2.fitEllipse(pts[keep])
+            if min(new[1]) <= 2 or max(new[1]) > 4 * r:
+                break
+            fit = new
+        support = len(np.unique(ray[np.abs(_norm_radius(pts, fit) - 1) < 0.05]))
+        if support > best_support and fit[1][0] != 2 * r * start:
+            best, best_support = fit, support
+    return best if best_support >= 24 else None
 
 
 def _norm_radius(pts: np.ndarray, fit: tuple) -> np.ndarray:

@@ -112,6 +112,13 @@ def test_tiny_or_blank_pictures():
     ("深圳市某某职业培训中心", "company"),
     ("中国某某职业技能协会", "company"),
     ("某某市家政服务部", "company"),
+    ("成都天府", "unknown"),  # a company name cut short; 府 alone is no organ
+    ("某某人力资源服务", "company"),
+    ("章局", "unknown"),  # a fragment
+    ("某某市财政局", "organ"),
+    ("某代局", "organ"),  # 某某市财政局 read badly: the suffix still tells
+    ("中华书局", "company"),  # a publisher
+    ("市人力资酒和社会保", "organ"),  # OCR-garbled 人力资源和社会保障
     ("重庆华龙职业技能培训学校", "school"),
     ("某某职业技术学院", "school"),
     ("", "unknown"),
