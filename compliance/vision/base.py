@@ -47,7 +47,8 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
     from compliance.vision import emblem, flag, marks, police, seal
     from compliance.vision.view import View
 
-    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+    picture, k = _working_picture(image)
+    rgb = np.asarray(picture)
     if rgb.shape[0] < 16 or rgb.shape[1] < 16:
         return []
     view = View(rgb)  # the page at the resolutions the detectors share, each computed once
@@ -69,4 +70,34 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
     if _enabled(settings, "vision_seals"):
         taken = [h.bbox for h in hits] + police_boxes
         hits += seal.detect(view, ocr=ocr, exclude=taken, settings=settings)
+    if k != 1.0:
+        for h in hits:
+            h.bbox = (h.bbox[0] / k, h.bbox[1] / k, h.bbox[2] / k, h.bbox[3] / k)
     return hits
+
+
+# The detectors' working size (longer side, pixels): they are built for pages of about 1600 px, marks of 40-600
+# px on them. Much smaller pictures are enlarged (a 20 px emblem on an 800 px scan is a 40 px one here); much
+# larger ones are reduced (a 4000 px photo would cost six times as much and gain nothing).
+WORK_MIN, WORK_MAX, WORK_UP = 1200, 2000, 1600
+
+
+def _working_picture(image: Image.Image) -> tuple[Image.Image, float]:
+    """The picture as opaque RGB at the working size, and the scale applied (boxes are divided by it)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        # Transparent areas are paper, not the black that a plain conversion would leave.
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba)
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    side = max(image.size)
+    if side < WORK_MIN and side >= 16:
+        k = WORK_UP / side
+    elif side > WORK_MAX:
+        k = WORK_MAX / side
+    else:
+        return image, 1.0
+    size = (max(1, round(image.width * k)), max(1, round(image.height * k)))
+    resample = Image.Resampling.BILINEAR if k > 1 else Image.Resampling.BOX
+    return image.resize(size, resample), k

@@ -153,3 +153,18 @@ def test_seals_read_and_classified(ocr):
     hits = run_vision(company.image, ocr=ocr)
     assert hits and all(h.status == "info" for h in hits), hits
     assert hits[0].label in ("company_seal", "school_seal") and hits[0].text
+
+
+def test_picture_size_and_transparency_do_not_matter():
+    case = make_case(11, "emblem", extras=False, size=320, rotation=0.0, skew=0.0)
+    box = case.of("emblem")[0].bbox
+    for k in (0.5, 2.0):  # an 800 px scan and a 3200 px photo of the same page
+        picture = case.image.resize((round(1600 * k), round(1130 * k)))
+        hits = _of(run_vision(picture, settings=Settings(vision_seals=False)), Category.NATIONAL_EMBLEM)
+        assert any(iou(tuple(v / k for v in h.bbox), box) >= 0.5 for h in hits), (k, hits)
+    # A transparent PNG: the see-through parts are paper, not black.
+    rgba = case.image.convert("RGBA")
+    alpha = Image.new("L", rgba.size, 255)
+    alpha.paste(0, (0, 0, 1600, 40))
+    rgba.putalpha(alpha)
+    assert _found(run_vision(rgba, settings=Settings(vision_seals=False)), Category.NATIONAL_EMBLEM, box)
