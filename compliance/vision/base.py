@@ -33,6 +33,14 @@ class VisionHit:
     status: HitStatus = "violation"
 
 
+EMBLEM_MARGIN = 0.3  # how much surer than any police reading on the same spot an emblem verdict must be
+
+
+def _centre_in(inner: Box, outer: Box) -> bool:
+    x, y = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
 def _enabled(settings: Settings | None, name: str) -> bool:
     return bool(getattr(settings, name, True)) if settings is not None else True
 
@@ -60,11 +68,19 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
         # emblem detector needs the police verdicts even when police hits are not wanted.
         cands = marks.classify(view, marks.candidates(view))
         police_hits = police.hits(cands, rgb)
+        emblem_hits = emblem.hits(cands, [])
+        # The badge contains the emblem, so both verdicts can land on one spot. The emblem stands only when
+        # it is clearly surer than every police reading there (ties go to the badge: the police badge must
+        # never come out as the national emblem); a police hit under a standing emblem is dropped.
+        suspects = police.evidence(cands)
+        emblem_hits = [e for e in emblem_hits
+                       if all(p < e.confidence - EMBLEM_MARGIN for p, box in suspects if _centre_in(e.bbox, box))]
+        police_hits = [h for h in police_hits if not any(_centre_in(e.bbox, h.bbox) for e in emblem_hits)]
         police_boxes = [h.bbox for h in police_hits]
         if want_police:
             hits += police_hits
         if want_emblem:
-            hits += emblem.hits(cands, police_boxes)
+            hits += emblem_hits
     if _enabled(settings, "vision_flag"):
         hits += flag.detect(view)
     if _enabled(settings, "vision_seals"):

@@ -1,7 +1,8 @@
 """National emblem (国徽): emblem-class verdicts of the shared mark classifier, merged and boxed.
 
-The candidates and the classifier are in ``marks``. An emblem verdict whose centre lies in a police badge is
-dropped: the badge contains the emblem, and the badge is an organ mark, not a use of the national emblem.
+The candidates and the classifier are in ``marks``. Verdicts whose centre lies in one of ``police_boxes`` are
+dropped; run_vision also weighs each emblem verdict against the police readings on the same spot (the badge
+contains the emblem, and the badge is an organ mark, not a use of the national emblem).
 """
 
 from __future__ import annotations

@@ -19,6 +19,26 @@ CORE_SIZE, CORE_DY = 0.78, 0.155
 BADGE_SIZE, BADGE_DY = 1.1, 0.07
 
 
+SUSPECT = 0.35  # police belief that is not reported but still keeps the emblem detector off that spot
+
+
+def _badge_box(c: Candidate, p_core: float, p_badge: float) -> Box:
+    if p_core >= p_badge:
+        return _square(c.cx, c.cy + CORE_DY * c.size / CORE_SIZE, c.size / CORE_SIZE)
+    return _square(c.cx, c.cy + BADGE_DY * c.size / BADGE_SIZE, c.size / BADGE_SIZE)
+
+
+def evidence(cands: list[Candidate]) -> list[tuple[float, Box]]:
+    """(belief, badge box) wherever a police badge may be, down to weaker evidence than a report needs (the
+    emblem detector must not call the badge's own emblem the national emblem)."""
+    out = []
+    for c in cands:
+        if c.probs is not None and float(c.probs[2]) + float(c.probs[3]) >= SUSPECT:
+            p_core, p_badge = float(c.probs[2]), float(c.probs[3])
+            out.append((p_core + p_badge, _badge_box(c, p_core, p_badge)))
+    return out
+
+
 def hits(cands: list[Candidate], rgb: np.ndarray) -> list[VisionHit]:
     H, W = rgb.shape[:2]
     found: list[tuple[float, Box]] = []
@@ -26,10 +46,8 @@ def hits(cands: list[Candidate], rgb: np.ndarray) -> list[VisionHit]:
         if c.probs is None:
             continue
         p_core, p_badge = float(c.probs[2]), float(c.probs[3])
-        if p_core >= THRESHOLD and p_core >= p_badge:
-            found.append((p_core, _square(c.cx, c.cy + CORE_DY * c.size / CORE_SIZE, c.size / CORE_SIZE)))
-        elif p_badge >= THRESHOLD:
-            found.append((p_badge, _square(c.cx, c.cy + BADGE_DY * c.size / BADGE_SIZE, c.size / BADGE_SIZE)))
+        if max(p_core, p_badge) >= THRESHOLD:
+            found.append((max(p_core, p_badge), _badge_box(c, p_core, p_badge)))
     found.sort(key=lambda t: -t[0])
     out: list[VisionHit] = []
     for p, box in found:
