@@ -82,7 +82,9 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
         if want_emblem:
             hits += emblem_hits
     if _enabled(settings, "vision_flag"):
-        hits += flag.detect(view)
+        # Red drapes inside an emblem or a badge can look like a small flag: those are not flags.
+        marks_seen = [h.bbox for h in hits] + police_boxes
+        hits += [f for f in flag.detect(view) if not any(_centre_in(f.bbox, b) for b in marks_seen)]
     if _enabled(settings, "vision_seals"):
         taken = [h.bbox for h in hits] + police_boxes
         hits += seal.detect(view, ocr=ocr, exclude=taken, settings=settings)
