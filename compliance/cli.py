@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -93,6 +94,9 @@ def check(
         raise typer.Exit(EXIT_ERROR)
     checker = _checker(lexicon, ocr.value if ocr else None)
     console = Console(soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped into a file or a pager: rich would assume 80 columns and cut the evidence short.
+        console = Console(soft_wrap=False, width=160)
     reports: list[Report] = []
     worst = EXIT_CLEAN
     summary_writer = SummaryWriter.open(summary) if summary else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,26 @@ def test_findings_exit_1_and_table_shows_them(files):
     assert "guarantee_pass" in result.stdout
     assert "包过" in result.stdout
     assert "violation" in result.stdout
+
+
+def test_narrow_or_piped_table_stacks_findings_and_brackets_the_evidence(files):
+    # 60 columns cannot hold five columns of Chinese; uncoloured output must still show which characters are meant.
+    result = runner.invoke(app, ["check", str(files / "ad.txt")], env={"COLUMNS": "60"})
+    assert result.exit_code == 1
+    assert "⟦包过⟧" in result.stdout
+    line = next(ln for ln in result.stdout.splitlines() if "guarantee_pass.bao_guo" in ln)
+    assert line.startswith("• high")
+
+
+def test_piped_table_is_not_cut_to_80_columns(files):
+    proc = subprocess.run([sys.executable, "-m", "compliance.cli", "check", str(files / "ad.txt")],
+                          capture_output=True, env={k: v for k, v in os.environ.items() if k != "COLUMNS"},
+                          cwd=REPO, timeout=120)
+    out = proc.stdout.decode()
+    assert proc.returncode == 1, proc.stderr.decode()
+    assert "┃" in out and "⟦包过⟧" in out
+    assert max(len(ln) for ln in out.splitlines()) > 80
+    assert b"Building prefix dict" not in proc.stderr
 
 
 def test_json_output_matches_the_contract(files, assert_contract):

@@ -21,8 +21,13 @@ def _pipeline() -> Any:
     if _nlp is None:
         with _lock:
             if _nlp is None:
+                import logging
+
+                import jieba
                 import spacy
 
+                # spaCy's segmenter initialises jieba, which otherwise prints its dictionary build to stderr.
+                jieba.setLogLevel(logging.WARNING)
                 _nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     return _nlp
 
