@@ -186,6 +186,34 @@ def lexicon_test(lexicon: LexiconOption = None) -> None:
     raise typer.Exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
 
 
+@lexicon_app.command("eval")
+def lexicon_eval(
+    path: Annotated[Path, typer.Argument(help="labelled set: JSON Lines with id, text, expect, forbid, kind")],
+    lexicon: LexiconOption = None,
+    min_recall: Annotated[float, typer.Option(help="exit 1 below this category recall")] = 0.0,
+    max_fp_rate: Annotated[float, typer.Option(help="exit 1 above this false-positive rate")] = 1.0,
+    show: Annotated[int, typer.Option(help="how many failing items to list (0: none, -1: all)")] = 60,
+) -> None:
+    """Score the rules on a labelled set: recall and false positives per category, failing items listed."""
+    from compliance.evaluate import LabelError, load_labelled, score
+
+    try:
+        items = load_labelled(path)
+    except (OSError, LabelError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR) from None
+    result = score(_checker(lexicon), items)
+    typer.echo(result.table())
+    accused = result.accusations()
+    typer.echo(f"{len(items)} items; verdict violation on {len(accused)} lawful item(s)")
+    if show:
+        failures = result.failures(None if show < 0 else show)
+        if failures:
+            typer.echo("\n" + failures)
+    ok = result.recall >= min_recall and result.fp_rate <= max_fp_rate
+    raise typer.Exit(EXIT_CLEAN if ok else EXIT_FINDINGS)
+
+
 # -- service: `compliance serve` and `compliance admin …` (the service package is imported only here) -------
 
 admin_app = typer.Typer(no_args_is_help=True, help="Service administration: API keys.")

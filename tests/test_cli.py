@@ -247,3 +247,29 @@ def test_broken_lexicon_exits_2(tmp_path):
     result = run("check", "--lexicon", str(directory), "--text", "本班包过")
     assert result.exit_code == 2
     assert "a.yaml" in result.stderr and "guarantee_pass.test" in result.stderr
+
+
+def test_lexicon_eval_scores_a_labelled_set(tmp_path):
+    labelled = tmp_path / "set.jsonl"
+    items = [
+        {"id": "a", "kind": "ad_violation", "text": AD, "expect": ["guarantee_pass"], "forbid": ["state_name"]},
+        {"id": "b", "kind": "ad_violation", "text": LAWFUL, "expect": ["absolute_claim"], "forbid": []},
+        {"id": "c", "kind": "news", "text": "本报讯 某机构宣称“包过”被查处。", "expect": [], "forbid": ["guarantee_pass"]},
+    ]
+    labelled.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n", encoding="utf-8")
+    result = run("lexicon", "eval", str(labelled))
+    assert result.exit_code == 0, result.output
+    assert "guarantee_pass" in result.stdout and "1/1 1.000" in result.stdout
+    assert "absolute_claim" in result.stdout and "0/1 0.000" in result.stdout
+    assert "b [ad_violation]" in result.stdout  # the missed item is listed
+    assert "a [ad_violation]" not in result.stdout
+    below = run("lexicon", "eval", str(labelled), "--min-recall", "0.9")
+    assert below.exit_code == 1
+
+
+def test_lexicon_eval_bad_file_exits_2(tmp_path):
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "x", "text": "包过"}\n{not json\n', encoding="utf-8")
+    result = run("lexicon", "eval", str(broken))
+    assert result.exit_code == 2
+    assert "broken.jsonl:2" in result.output
