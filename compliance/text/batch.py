@@ -33,17 +33,19 @@ from compliance.text.boundary import cut_holds, straddle_mask
 from compliance.text.context import (
     CLAUSE_BREAKS,
     DOC_OPEN,
+    PHRASE_BREAKS,
     clause_bounds_batch,
     clause_breaks,
     doc_number_screen,
     hard_edges_batch,
     in_doc_number,
     in_official_title,
+    mentioned,
     negated,
     negation_screen,
     official_document,
+    phrase_starts_batch,
     quote_screen,
-    stated,
     title_screen,
 )
 from compliance.text.matcher import KeyMatcher
@@ -128,7 +130,7 @@ class BatchPlan:
         self._ex_official = np.array([c.exempt_official for c in rules], dtype=bool)
         # The screens look for clause breaks, quotes and brackets among the characters the fold drops.
         keep = fold_table().keep
-        assert not any(keep[ord(c)] for c in CLAUSE_BREAKS + "《" + DOC_OPEN if ord(c) < len(keep))
+        assert not any(keep[ord(c)] for c in CLAUSE_BREAKS + PHRASE_BREAKS + "《" + DOC_OPEN if ord(c) < len(keep))
 
         # Pattern and token-pattern groups: global ids, windows, and the literal sets each needs.
         extra: dict[str, list[Entry]] = {}
@@ -450,14 +452,18 @@ class BatchPlan:
             if in_official_title(text, a, b, an.context):
                 alive[i] = False
 
-        # Stated, not claimed: a prohibition marker earlier in the phrase, or the term quoted in such a sentence.
+        # Stated, not claimed: a prohibition marker earlier in the phrase (exact here: the fold is per character,
+        # so the folded phrase holds a marker exactly when a marker occurrence lies inside it), or the term
+        # quoted in a sentence with a marker (Python, for the hits with a quotation mark before them).
         idx = np.flatnonzero(alive & self._ex_prohibition.take(crule))
         if len(idx):
             o_s, o_e = os_.take(idx), oe.take(idx)
             lo, _ = clause_bounds_batch(units, o_s, o_e, breaks)
-            sus = np.flatnonzero(markers.between(lo, cs.take(idx)) | quote_screen(units, o_s, dropped))
+            prohibited = markers.between(phrase_starts_batch(units, o_s, lo, dropped), cs.take(idx))
+            alive[idx[prohibited]] = False
+            sus = np.flatnonzero(~prohibited & quote_screen(units, o_s, dropped))
             for i, a, b in zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), strict=True):
-                if stated(text, a, b, an.context):
+                if mentioned(text, a, b, an.context):
                     alive[i] = False
         return alive, os_, oe
 

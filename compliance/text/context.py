@@ -139,23 +139,32 @@ def stated_not_claimed(text: str, norm: Normalized, start: int, end: int, rules:
     return stated(text, start, end, rules)
 
 
-def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
-    """``stated_not_claimed`` on the original text alone (both analysis paths call this)."""
-    lo, _ = clause_bounds(text, start, end)
-    plo = lo
+def phrase_start(text: str, start: int, lo: int) -> int:
+    """Where the phrase holding original offset ``start`` begins, within its clause starting at ``lo``."""
     for i in range(start - 1, lo - 1, -1):
         if text[i] in PHRASE_BREAKS:
-            plo = i + 1
-            break
+            return i + 1
+    return lo
+
+
+def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
+    """``stated_not_claimed`` on the original text alone (both analysis paths call this)."""
+    plo = phrase_start(text, start, clause_bounds(text, start, end)[0])
     if plo < start and rules.prohibition.search(_fold_context(text[plo:start])):
         return "prohibition"
+    return "mention" if mentioned(text, start, end, rules) else None
+
+
+def mentioned(text: str, start: int, end: int, rules: ContextRules) -> bool:
+    """The second half of ``stated``: the hit in quotation marks, with a mention or prohibition marker in its
+    sentence. The batch path decides the first half (a prohibition marker in the phrase) in numpy."""
     slo, shi = sentence_bounds(text, start, end)
     if in_quotes(text, start, end, slo, shi):
         before, after = _fold_context(text[slo:start]), _fold_context(text[end:shi])
         for marks in (rules.mention, rules.prohibition):
             if marks.search(before) or marks.search(after):
-                return "mention"
-    return None
+                return True
+    return False
 
 
 # Ads repeat their sentences; folding a context string is cheap but not free.
@@ -242,6 +251,7 @@ _CLOSE_QUOTE_UNITS = _unit_table(CLOSE_QUOTES)
 _DOC_OPEN_UNITS = _unit_table(DOC_OPEN)
 _SPACE_UNITS = _unit_table("".join(chr(c) for c in range(0x10000) if chr(c).isspace()))  # = re's \s
 _TITLE_OPEN_UNITS = _unit_table("《")
+_PHRASE_BREAK_UNITS = _unit_table(PHRASE_BREAKS)
 
 Units = npt.NDArray[np.uint16]
 Offsets = npt.NDArray[np.intp]
@@ -276,6 +286,18 @@ def hard_edges_batch(units: Units, index: Offsets, starts: Offsets, ends: Offset
     k = np.searchsorted(marks, oe)  # the first mark after the hit
     hard_end = (k < len(marks)) & (marks.take(np.minimum(k, len(marks) - 1)) < nxt)
     return hard_start, hard_end
+
+
+def phrase_starts_batch(units: Units, starts: Offsets, clause_lo: Offsets,
+                        dropped: Offsets | None = None) -> Offsets:
+    """``stated``'s phrase start for many hits of one text (original ``starts``, their clause starts
+    ``clause_lo``): just after the last PHRASE_BREAK in [clause_lo, start), else clause_lo. Exact."""
+    marks = _where(_PHRASE_BREAK_UNITS, units, dropped)
+    if not len(marks) or not len(starts):
+        return clause_lo
+    k = np.searchsorted(marks, starts) - 1  # the last phrase break left of the hit
+    prev = marks.take(np.maximum(k, 0))
+    return np.where((k >= 0) & (prev >= clause_lo), prev + 1, clause_lo)
 
 
 def clause_bounds_batch(units: Units, starts: Offsets, ends: Offsets,

@@ -30,6 +30,8 @@ from compliance.text.context import (
     in_quotes,
     negated,
     negation_screen,
+    phrase_start,
+    phrase_starts_batch,
     quote_screen,
     sentence_bounds,
     title_screen,
@@ -183,7 +185,8 @@ def test_context_screens_cover_their_checks(analyzer, corpus):
     ctx = analyzer.context
     rng = random.Random(5)
     for text in [*corpus[-8:], "依据《中华人民共和国广告法》第二十四条", "人社部发 〔2024〕29号", "严禁使用“国家”字样",
-                 "宣传“通过率100%”属于违法。本班包过。程老师授课", "他说\"包过\"，‘国家认可’！"]:
+                 "宣传“通过率100%”属于违法。本班包过。程老师授课", "他说\"包过\"，‘国家认可’！",
+                 "拒绝虚假宣传 考试包过：严禁\u3000使用国家字样\t保过"]:
         fa = fold_arrays(text)
         norm = fa.normalized()
         n = len(norm.text)
@@ -195,6 +198,8 @@ def test_context_screens_cover_their_checks(analyzer, corpus):
         lo, hi = clause_bounds_batch(fa.units, os_, oe)
         assert list(zip(lo.tolist(), hi.tolist(), strict=True)) == [
             clause_bounds(text, a, b) for a, b in zip(os_.tolist(), oe.tolist(), strict=True)]
+        assert phrase_starts_batch(fa.units, os_, lo).tolist() == [
+            phrase_start(text, a, c) for a, c in zip(os_.tolist(), lo.tolist(), strict=True)]
         hs, he = hard_edges_batch(fa.units, fa.index, s, e)
         assert list(zip(hs.tolist(), he.tolist(), strict=True)) == [
             hard_edges(text, norm, a, b) for a, b in zip(s.tolist(), e.tolist(), strict=True)]
