@@ -59,9 +59,11 @@ class Checker:
 
     def check_text(self, text: str, *, source: str = "text") -> Report:
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        found = self._analyze([text])
+        # The observer judges "official" from the whole text (head and tail), as it would in one pass.
+        observer_official = self.observer is not None and official_document(text, self.observer.context)
+        found = self._analyze([text], observer_official=observer_official)
         report = self._report(source, digest, "text/plain", found)
-        report.observations = self._observe(Page(None, [Segment(text)], Origin.TEXT), None)
+        report.observations = self._observations(found.observed, Page(None, [Segment(text)], Origin.TEXT))
         return report
 
     def check_bytes(self, data: bytes, *, source: str = "bytes", annotate_dir: Path | None = None) -> Report:
@@ -175,7 +177,8 @@ class Checker:
             text = page.text
             found = analyze_stream(self.analyzer, [text], chunk_chars=self.settings.chunk_chars,
                                    max_findings=self.settings.max_findings - len(findings), page=page.number,
-                                   origin=page.origin, official=official)
+                                   origin=page.origin, official=official, observer=self.observer,
+                                   observer_official=official)
             characters += found.characters
             truncated = truncated or found.truncated
             for cat, n in found.counts.items():
@@ -185,7 +188,7 @@ class Checker:
             for f in found.findings:
                 _locate(f, page)
             findings.extend(found.findings)
-            observations.extend(self._observe(page, official))
+            observations.extend(self._observations(found.observed, page))
             if self.settings.vision and page.origin is Origin.OCR and page.raster is not None:
                 try:
                     seen, obs = self._vision(page)
@@ -215,11 +218,11 @@ class Checker:
             observations=observations,
         )
 
-    def _observe(self, page: Page, official: bool | None) -> list[Observation]:
-        if self.observer is None:
-            return []
+    @staticmethod
+    def _observations(found: list[Finding], page: Page) -> list[Observation]:
+        """The observer's hits on ``page`` (found by analyze_stream beside the findings) as observations."""
         out = []
-        for f in self.observer.analyze(page.text, official=official, page=page.number, origin=page.origin):
+        for f in found:
             _locate(f, page)
             out.append(Observation(kind=f.rule_id, text=f.evidence, confidence=f.confidence, location=f.location))
         return out
@@ -238,9 +241,13 @@ class Checker:
         hits = run_vision(image, settings=self.settings, ocr=ocr)
         return vision_findings(page, image, hits, self.ruleset, self.analyzer)
 
-    def _analyze(self, pieces: list[str] | Iterator[str], origin: Origin = Origin.TEXT) -> StreamResult:
+    def _analyze(self, pieces: list[str] | Iterator[str], origin: Origin = Origin.TEXT,
+                 observer_official: bool | None = None) -> StreamResult:
+        """``observer_official`` None: no observations (large files are streamed for findings only)."""
+        observer = self.observer if observer_official is not None else None
         return analyze_stream(self.analyzer, pieces, chunk_chars=self.settings.chunk_chars,
-                              max_findings=self.settings.max_findings, origin=origin)
+                              max_findings=self.settings.max_findings, origin=origin, observer=observer,
+                              observer_official=bool(observer_official))
 
     def _check_text_stream(self, source: str, fh: IO[bytes], head: bytes) -> Report:
         """Large plain-text files: decode and analyse block by block, never holding the whole file."""

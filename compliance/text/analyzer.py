@@ -41,7 +41,7 @@ from compliance.text.context import (
     official_document,
     stated_not_claimed,
 )
-from compliance.text.normalize import Normalized, normalize
+from compliance.text.normalize import Folded, Normalized, normalize
 from compliance.text.tokens import TokenMatcher
 from compliance.text.variants import pinyin_variants
 
@@ -154,11 +154,13 @@ class TextAnalyzer:
         offset: int = 0,
         keep: tuple[int, int] | None = None,
         limit: int | None = None,
+        folded: Folded | None = None,
     ) -> Scan:
-        """``analyze``, building only the first ``limit`` findings (text order) and counting all of them."""
+        """``analyze``, building only the first ``limit`` findings (text order) and counting all of them.
+        ``folded``: ``fold_arrays(text)``, when the caller has it already (used on the batch path only)."""
         if len(text) >= self.batch_from:
             return self._batch.scan(text, official=official, page=page, origin=origin, offset=offset, keep=keep,
-                                    limit=limit)
+                                    limit=limit, folded=folded)
         found = self.analyze_reference(text, official=official, page=page, origin=origin, offset=offset,
                                        keep=keep)
         return Scan(found if limit is None else found[: max(0, limit)],

@@ -222,10 +222,11 @@ class BatchPlan:
     # -- scan -------------------------------------------------------------------------------------
 
     def scan(self, text: str, *, official: bool | None, page: int | None, origin: Origin, offset: int,
-             keep: tuple[int, int] | None, limit: int | None) -> Scan:
+             keep: tuple[int, int] | None, limit: int | None, folded: Folded | None = None) -> Scan:
+        """``folded``: ``fold_arrays(text)`` if the caller has it (two analyzers over one window fold it once)."""
         if not text:
             return Scan()
-        fa = fold_arrays(text)
+        fa = folded or fold_arrays(text)
         starts, kids = self._matcher.find(fa.folded)
         if not len(starts):
             return Scan()
@@ -233,9 +234,11 @@ class BatchPlan:
         per = self._count.take(kids)
         occ = np.repeat(np.arange(len(kids)), per)
         row = self._first.take(kids).repeat(per) + np.arange(len(occ)) - (np.cumsum(per) - per).repeat(per)
+        role = self._role.take(row)
+        if not ((role < NOT_INSIDE) | (role == TOKEN_ANCHOR)).any():  # no term or anchor: nothing to judge
+            return Scan()
         s = starts.take(occ)
         e = s + self._matcher.lengths.take(kids.take(occ))
-        role = self._role.take(row)
 
         norm = fa.normalized()
         dropped = fa.dropped()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from compliance.contract import Finding, Origin
 from compliance.text.analyzer import TextAnalyzer
 from compliance.text.context import official_document
+from compliance.text.normalize import fold_arrays
 
 # Context a hit may need on either side (clause scope, word window, pattern window); hits are
 # reported by the window whose core holds their start, so nothing is found twice or cut in half.
@@ -25,6 +26,8 @@ class StreamResult:
     characters: int = 0
     # Findings by status over *all* findings, kept or not: the verdict must not depend on truncation.
     statuses: Counter[str] = field(default_factory=Counter)
+    # The observer's hits (rules reported as observations), all of them: they never count towards the verdict.
+    observed: list[Finding] = field(default_factory=list)
 
 
 def analyze_stream(
@@ -36,8 +39,14 @@ def analyze_stream(
     page: int | None = None,
     origin: Origin = Origin.TEXT,
     official: bool | None = None,
+    observer: TextAnalyzer | None = None,
+    observer_official: bool = False,
 ) -> StreamResult:
-    """``official``: whether the document is a government notice; decided from the text's head if None."""
+    """``official``: whether the document is a government notice; decided from the text's head if None.
+
+    ``observer``: a second analyzer run over the same windows (its findings go to ``observed``), so that each
+    window is folded once for both; ``observer_official`` is the ``official`` it is given.
+    """
     result = StreamResult()
     buf = ""  # text from global offset ``base``
     base = 0
@@ -49,15 +58,22 @@ def analyze_stream(
         if official is None:
             official = official_document(buf[:_HEAD] if base == 0 else window, analyzer.context)
         room = max_findings - len(result.findings)
+        keep = (core_lo - window_lo, core_hi - window_lo)
+        shared = fold_arrays(window) if observer is not None and len(window) >= analyzer.batch_from else None
         found = analyzer.scan(
             window,
             official=official,
             page=page,
             origin=origin,
             offset=window_lo,
-            keep=(core_lo - window_lo, core_hi - window_lo),
+            keep=keep,
             limit=room,  # findings past the limit are only counted, never built
+            folded=shared,
         )
+        if observer is not None:
+            seen = observer.scan(window, official=observer_official, page=page, origin=origin, offset=window_lo,
+                                 keep=keep, folded=shared)
+            result.observed.extend(seen.findings)
         result.counts.update(found.counts)
         result.statuses.update(found.statuses)
         result.findings.extend(found.findings)

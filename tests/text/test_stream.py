@@ -133,3 +133,17 @@ def test_page_and_origin_are_stamped_on_findings(checker):
     result = analyze_stream(checker.analyzer, ["本班包过"], chunk_chars=CHUNK, max_findings=10, page=3,
                             origin=Origin.OCR)
     assert [(f.location.page, f.location.origin) for f in result.findings] == [(3, Origin.OCR)]
+
+
+def test_observations_in_windows_equal_one_pass(checker, small_chunks):
+    """The observer runs over the same windows as the findings (one fold for both): it must still report what
+    it reports over the whole text in one pass, terms at window edges included."""
+    observed = "职业技能等级证书"
+    text = _place(_filler(NEUTRAL, 45_000), [(observed, edge, shift) for edge in EDGES for shift in (-5, -1, 0)]
+                  + [("本班包过", 25_000, 0)])
+    whole = checker.observer.analyze(text)
+    assert whole
+    report = small_chunks.check_text(text)
+    assert [(o.kind, o.location.start, o.location.end, o.text) for o in report.observations] == [
+        (f.rule_id, f.location.start, f.location.end, f.evidence) for f in whole]
+    assert _keys(report.findings) == _keys(checker.analyzer.analyze(text))
