@@ -1,0 +1,296 @@
+"""Finding seals on a page: red round and oval stamps, as fitted ellipses (no reading here).
+
+A red-ink mask (white-balanced against the paper first, so a warm scan is not "red"); candidates from the
+circle transform and from blobs of ink; an ellipse fitted to each candidate's outline and kept when red ink
+runs around most of it (a ring, not a solid red disc or a line of red text) and its inside is mostly paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from compliance.vision.base import Box
+from compliance.vision.view import View, as_view
+
+SCALE = 0.5  # search resolution
+MIN_DIAMETER, MAX_DIAMETER = 90, 700  # page pixels (a big title character is up to ~100 px)
+HOUGH_VOTES = 32  # accumulator threshold of the circle transform (half-size ink map)
+MAX_GUESSES = 12
+# Shape tests, set on generated pages (seals vs red title characters, logos, emblems; see _ring_and_fill).
+MIN_RING = 0.38  # share of the outline covered by border runs of 30 degrees or more (partial stamps lose some)
+MAX_FILL = 0.65  # ink in the inner disc (the star fills about a third; a solid red disc fills it all)
+MAX_OUTSIDE = 0.2  # ink just outside the border (a seal's border is its edge)
+MIN_INSIDE = 0.005  # some ink inside (a plain red ring has none)
+MAX_BAND = 0.55  # ink in the ring-text band: text, not a solid red disc
+MAX_THICK = 0.14  # border thickness / radius
+MAX_OTHER = 0.15  # strongly coloured, non-red pixels inside (gold, blue: emblems, badges, logos)
+
+
+@dataclass(slots=True)
+class Seal:
+    cx: float
+    cy: float
+    w: float  # full axis lengths (page pixels), cv2.fitEllipse convention
+    h: float
+    angle: float  # degrees
+    ring: float  # share of the outline with ink
+
+    @property
+    def box(self) -> Box:
+        r = max(self.w, self.h) / 2
+        # Axis-aligned box of the rotated ellipse.
+        t = np.radians(self.angle)
+        a, b = self.w / 2, self.h / 2
+        ex = float(np.sqrt((a * np.cos(t)) ** 2 + (b * np.sin(t)) ** 2))
+        ey = float(np.sqrt((a * np.sin(t)) ** 2 + (b * np.cos(t)) ** 2))
+        ex, ey = min(ex, r), min(ey, r)
+        return (self.cx - ex, self.cy - ey, self.cx + ex, self.cy + ey)
+
+
+def ink_map(rgb: np.ndarray) -> np.ndarray:
+    """Red-ink strength in [0, 255] (uint8): redness R - max(G, B) after dividing out the paper colour.
+
+    Gold and orange print score low (their G is high); pale stamps still score 40-70. (Channel work goes
+    through cv2.split: numpy reductions over a 3-long last axis are ten times slower.)
+    """
+    chans = cv2.split(rgb)
+    step = max(1, rgb.shape[0] * rgb.shape[1] // 20000)
+    # Paper colour: a high percentile per channel (most of a page is paper; ink is darker).
+    paper = [max(float(np.percentile(c.reshape(-1)[::step], 90)), 60.0) for c in chans]
+    r, g, b = (c.astype(np.float32) * (255.0 / p) for c, p in zip(chans, paper, strict=True))
+    red = r - np.maximum(g, b)
+    # Red ink over black print is black; over paper it keeps r high. Dark pixels are not seal ink.
+    red[r < 90] = 0
+    return np.clip(red, 0, 255).astype(np.uint8)
+
+
+INK = 25  # ink_map level that counts as stamp ink
+
+
+def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal]:
+    """Seal ellipses on a page (page pixels).
+
+    Candidates come from two places: circles in the ink map (Hough: robust to a ring broken by black print
+    or merged with a red rule) and blobs of ink (catch ovals, which the circle transform sees poorly). Each
+    is refined by fitting an ellipse to the outermost ink along rays from its centre, then verified.
+    """
+    small = as_view(page).half(colour=True)
+    ink = ink_map(small)
+    mask = (ink > INK).astype(np.uint8)
+    if cv2.countNonZero(mask) < 50:
+        return []
+    # A page printed in one red ink (text and all) has no stamp to tell apart by colour: red "ink" is all
+    # over it and there is hardly any print in another colour.
+    ch = cv2.split(small)
+    lo, hi = cv2.min(cv2.min(ch[0], ch[1]), ch[2]), cv2.max(cv2.max(ch[0], ch[1]), ch[2])
+    n_ink = cv2.countNonZero(mask)
+    other_print = cv2.countNonZero(((lo < 150) & (mask == 0)).astype(np.uint8))
+    if n_ink > 0.01 * mask.size and other_print < 0.1 * n_ink:
+        return []
+    # Strongly coloured pixels that are not red ink (gold, blue, green): emblems, badges and logos are full
+    # of them; a stamp's inside is paper, red ink and black print.
+    near_ink = cv2.dilate(mask, np.ones((3, 3), np.uint8))  # the stamp's own soft edges are not "other"
+    other = ((cv2.subtract(hi, lo) > 70) & (near_ink == 0)).astype(np.uint8)
+    r_min, r_max = MIN_DIAMETER * SCALE / 2, MAX_DIAMETER * SCALE / 2
+    guesses: list[tuple[float, float, float]] = []
+    # Solid red areas (a flag, an emblem's disc) are no stamp and would flood the circle transform with edges
+    # (its cost grows with them): blank them out first. Rings and ring text are thin, so they stay.
+    solid = cv2.blur(mask.astype(np.float32), (11, 11)) > 0.6
+    src = ink.copy()
+    src[cv2.dilate(solid.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0] = 0
+    circles = cv2.HoughCircles(cv2.GaussianBlur(src, (0, 0), 1.5), cv2.HOUGH_GRADIENT, 1, r_min, param1=80,
+                               param2=HOUGH_VOTES, minRadius=int(r_min), maxRadius=int(r_max))
+    if circles is not None:
+        guesses += [(float(x), float(y), float(r)) for x, y, r in circles[0][:MAX_GUESSES]]
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    for k in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[k])
+        if r_min * 2 <= max(w, h) <= r_max * 2.2 and area >= 40 and 0.4 < w / h < 2.5:
+            guesses.append((x + w / 2, y + h / 2, max(w, h) / 2))
+    # A border broken by black print falls apart into arcs: blobs of the mask closed much harder bring the
+    # pieces of one stamp back together (their boxes are only guesses; the fit decides).
+    merged = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
+    for k in range(1, n):
+        x, y, w, h, _area = (int(v) for v in stats[k])
+        w, h = w - 14, h - 14  # undo the dilation
+        if r_min * 2 <= max(w, h) <= r_max * 2.2 and 0.4 < w / max(h, 1) < 2.5:
+            guesses.append((x + 7 + w / 2, y + 7 + h / 2, max(w, h) / 2))
+    unique: list[tuple[float, float, float]] = []
+    for g in guesses:  # the same stamp seen by several guessers: fit it once
+        if not any(abs(g[0] - u[0]) < 0.2 * u[2] and abs(g[1] - u[1]) < 0.2 * u[2] and 0.8 < g[2] / u[2] < 1.25
+                   for u in unique):
+            unique.append(g)
+    found: list[Seal] = []
+    for gx, gy, gr in unique:
+        best: Seal | None = None
+        # The guess's radius can be off (a circle through the ring text, a blob merged with a rule line): the
+        # outline search is tried out to a few radii and the best verified ellipse kept.
+        for grow in (1.0, 1.35, 1.8):
+            seal = _verified(mask, other, gx, gy, gr * grow, r_min, r_max)
+            if seal is not None and (best is None or seal.ring > best.ring):
+                best = seal
+        if best is not None and not (exclude and any(_centre_in(best, b) for b in exclude)):
+            found.append(best)
+    # Several guesses land on one stamp, some with a worse outline (pulled out by red text next to it): the
+    # best-covered ring wins, the others around the same centre go.
+    found.sort(key=lambda s: -s.ring)
+    out: list[Seal] = []
+    for seal in found:
+        if not any(abs(seal.cx - s.cx) < 0.35 * max(s.w, s.h) and abs(seal.cy - s.cy) < 0.35 * max(s.w, s.h)
+                   for s in out):
+            out.append(seal)
+    return out
+
+
+def _verified(mask: np.ndarray, other: np.ndarray, gx: float, gy: float, gr: float, r_min: float, r_max: float
+              ) -> Seal | None:
+    fit = _fit(mask, gx, gy, gr)
+    if fit is None:
+        return None
+    (cx, cy), (ew, eh), ang = fit
+    if min(ew, eh) < r_min * 2 * 0.8 or max(ew, eh) > r_max * 2.3 or max(ew, eh) / min(ew, eh) > 1.9:
+        return None
+    ring, fill, outside, band, thick = _ring_and_fill(mask, cx, cy, ew, eh, ang)
+    # Small outlines must be better rings: a big red title character is the usual impostor, and it is small.
+    need = MIN_RING + 0.12 * float(np.clip((150 * SCALE - max(ew, eh)) / (50 * SCALE), 0, 1))
+    if (ring < need or fill > MAX_FILL or outside > MAX_OUTSIDE or max(fill, band) < MIN_INSIDE
+            or band > MAX_BAND or thick > MAX_THICK):
+        return None
+    theta = np.linspace(0, 2 * np.pi, 60, endpoint=False)[None, :]
+    xs, ys = _ellipse_points(cx, cy, ew, eh, ang, np.linspace(0.1, 0.85, 8)[:, None], theta)
+    if float(np.mean(cv2.remap(other, xs, ys, cv2.INTER_NEAREST, borderValue=0))) > MAX_OTHER:
+        return None
+    return Seal(cx / SCALE, cy / SCALE, ew / SCALE, eh / SCALE, ang, ring)
+
+
+def _fit(mask: np.ndarray, cx: float, cy: float, r: float) -> tuple | None:
+    """An ellipse through the outer edges of ink along 96 rays from (cx, cy), searched out to 1.5 r.
+
+    A ray may cross several edges: the border, ring text, red print next to the stamp, a rule line. Starting
+    from circles of a few radii around the guess, each ray's edge nearest the current ellipse is taken and the
+    ellipse refit on the edges that agree (a few rounds); the result that the most rays agree with wins.
+    Red text beside a stamp, or a faded arc, then pulls no more than the rays it is on.
+    """
+    n_rays = 96
+    theta = np.linspace(0, 2 * np.pi, n_rays, endpoint=False)
+    rho = np.arange(max(2.0, 0.4 * r), 1.5 * r, 1.0)
+    if len(rho) < 4:
+        return None
+    xs = (cx + rho[:, None] * np.cos(theta)[None, :]).astype(np.float32)
+    ys = (cy + rho[:, None] * np.sin(theta)[None, :]).astype(np.float32)
+    hit = cv2.remap(mask, xs, ys, cv2.INTER_NEAREST, borderValue=0) > 0
+    # Outer edges: ink at this step, none at the next one out.
+    edge = hit & ~np.vstack([hit[1:], np.zeros((1, n_rays), bool)])
+    ei, ray = np.nonzero(edge)
+    if len(np.unique(ray)) < 12:
+        return None
+    pts = np.stack([xs[ei, ray], ys[ei, ray]], axis=1).astype(np.float32)
+    best, best_support = None, 0
+    for start in (0.7, 0.85, 1.0, 1.2):
+        fit: tuple = ((cx, cy), (2 * r * start, 2 * r * start), 0.0)
+        for tol in (0.15, 0.1, 0.06, 0.06):
+            err = np.abs(_norm_radius(pts, fit) - 1)
+            # One edge per ray: the one nearest the current ellipse, if it is near enough.
+            order = np.lexsort((err, ray))
+            first = order[np.r_[True, ray[order][1:] != ray[order][:-1]]]
+            keep = first[err[first] < tol]
+            if len(keep) < 12:
+                break
+            new = cv2.fitEllipse(pts[keep])
+            if min(new[1]) <= 2 or max(new[1]) > 4 * r:
+                break
+            fit = new
+        support = len(np.unique(ray[np.abs(_norm_radius(pts, fit) - 1) < 0.05]))
+        if support > best_support and fit[1][0] != 2 * r * start:
+            best, best_support = fit, support
+    return best if best_support >= 24 else None
+
+
+def _norm_radius(pts: np.ndarray, fit: tuple) -> np.ndarray:
+    """Each point's radius in the ellipse's own frame (1 on the ellipse)."""
+    (ex, ey), (ew, eh), ang = fit
+    t = np.radians(ang)
+    dx, dy = pts[:, 0] - ex, pts[:, 1] - ey
+    u = (dx * np.cos(t) + dy * np.sin(t)) / (ew / 2)
+    v = (-dx * np.sin(t) + dy * np.cos(t)) / (eh / 2)
+    return np.sqrt(u * u + v * v)
+
+
+def _centre_in(seal: Seal, box: Box) -> bool:
+    return box[0] <= seal.cx <= box[2] and box[1] <= seal.cy <= box[3]
+
+
+def _ellipse_points(cx: float, cy: float, w: float, h: float, ang: float, rho: np.ndarray,
+                    theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sample points rho x (ellipse) at parameter angles theta; rho and theta broadcast."""
+    t = np.radians(ang)
+    ex = rho * (w / 2) * np.cos(theta)
+    ey = rho * (h / 2) * np.sin(theta)
+    return (cx + ex * np.cos(t) - ey * np.sin(t)).astype(np.float32), (cy + ex * np.sin(t) + ey * np.cos(t)).astype(
+        np.float32)
+
+
+def _run_cover(rows: np.ndarray, k: int) -> np.ndarray:
+    """For each circular boolean row, the share covered by runs of at least ``k`` True values."""
+    n_rows, n = rows.shape
+    full = rows.all(axis=1)
+    # Turn each row to start on a False, so that no run wraps around the end.
+    start = np.argmin(rows, axis=1)
+    turned = rows[np.arange(n_rows)[:, None], (np.arange(n)[None, :] + start[:, None]) % n].astype(np.int8)
+    edges = np.diff(np.pad(turned, ((0, 0), (1, 1))), axis=1)
+    r_up, c_up = np.nonzero(edges == 1)
+    _, c_down = np.nonzero(edges == -1)  # row-major order pairs every run's start with its end
+    lengths = c_down - c_up
+    long = lengths >= k
+    cover = np.bincount(r_up[long], weights=lengths[long], minlength=n_rows) / n
+    return np.where(full, 1.0, cover)
+
+
+def _inset_points(cx: float, cy: float, w: float, h: float, ang: float, depth: np.ndarray,
+                  theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``depth`` pixels inside the ellipse along its normal, at parameter angles theta (broadcast).
+
+    An inset curve keeps a band of constant width all round an oval seal, as its ring text is; a scaled
+    ellipse would make the band thicker at the ends of the long axis and run into the centre text.
+    """
+    a, b = w / 2, h / 2
+    ex, ey = a * np.cos(theta), b * np.sin(theta)
+    nx, ny = b * np.cos(theta), a * np.sin(theta)
+    norm = np.sqrt(nx * nx + ny * ny) + 1e-9
+    px, py = ex - depth * nx / norm, ey - depth * ny / norm
+    t = np.radians(ang)
+    return (cx + px * np.cos(t) - py * np.sin(t)).astype(np.float32), (cy + px * np.sin(t) + py * np.cos(t)).astype(
+        np.float32)
+
+
+def _ring_and_fill(mask: np.ndarray, cx: float, cy: float, w: float, h: float, ang: float
+                   ) -> tuple[float, float, float, float, float]:
+    """Shape evidence for a fitted ellipse: (ring, fill, outside, band, thickness).
+
+    ring: the best share of angles with ink at one radius (+-0.02) near the outline, counting only runs of
+    30 degrees or more: a stamp's border is a continuous curve, while the strokes of a big red character meet
+    a circle in short pieces. fill: ink in the inner disc (0-45% of the radius: the star, centre text).
+    outside: ink just outside the border. band: ink in the ring-text band (50-85%). thickness: the border's
+    median radial extent as a share of the radius (stamps have thin borders, characters thick strokes).
+    """
+    theta = np.linspace(0, 2 * np.pi, 120, endpoint=False)[None, :]
+    rho = np.linspace(0.84, 1.08, 25)[:, None]
+    xs, ys = _ellipse_points(cx, cy, w, h, ang, rho, theta)
+    hit = cv2.remap(mask, xs, ys, cv2.INTER_NEAREST, borderValue=0) > 0
+    near = hit[:-2] | hit[1:-1] | hit[2:]
+    covers = _run_cover(near, 10)
+    best = int(np.argmax(covers))
+    ring = float(covers[best])
+    on_ring = near[best]
+    thickness = float(np.median(hit[:, on_ring].sum(axis=0)) * 0.01) if on_ring.any() else 1.0
+
+    def share(lo: float, hi: float, n: int) -> float:
+        xs, ys = _ellipse_points(cx, cy, w, h, ang, np.linspace(lo, hi, n)[:, None], theta)
+        return float(np.mean(cv2.remap(mask, xs, ys, cv2.INTER_NEAREST, borderValue=0) > 0))
+
+    return ring, share(0.0, 0.45, 10), share(1.12, 1.25, 3), share(0.5, 0.85, 8), thickness
