@@ -17,7 +17,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from compliance.vision.seal_locate import INK, Seal, _ellipse_points, _inset_points, ink_map
+from compliance.vision.seal_ink import unmix
+from compliance.vision.seal_locate import INK, Seal, _ellipse_points, _inset_points
 from compliance.vision.view import View, as_view
 
 STRIP_H = 48  # unwrapped text band height, pixels (characters come out about 30 px high)
@@ -32,29 +33,6 @@ def _ink_crop(rgb: np.ndarray, seal: Seal, margin: float = 0.1) -> tuple[np.ndar
     x0, y0 = max(0, int(seal.cx - r)), max(0, int(seal.cy - r))
     x1, y1 = min(W, int(seal.cx + r) + 1), min(H, int(seal.cy + r) + 1)
     return unmix(rgb[y0:y1, x0:x1]), seal.cx - x0, seal.cy - y0
-
-
-def unmix(rgb: np.ndarray) -> np.ndarray:
-    """This stamp's ink strength (uint8) by colour unmixing: each pixel's darkening from the paper is split
-    into "this seal's ink colour" and "black print"; the ink part is kept.
-
-    The ink colour is measured on the stamp itself, so a pale, orange- or purple-shifted stamp reads as well
-    as a fresh red one, and black print under or over the stamp drops out.
-    """
-    f = rgb.reshape(-1, 3).astype(np.float32)
-    paper = np.percentile(f[:: max(1, len(f) // 20000)], 90, axis=0)
-    red = ink_map(rgb).reshape(-1)
-    strong = f[red > np.percentile(red, 97)] if (red > INK).sum() >= 30 else np.empty((0, 3), np.float32)
-    ink_colour = np.median(strong, axis=0) if len(strong) else paper * np.array([0.86, 0.12, 0.16], np.float32)
-    u_ink = paper - ink_colour
-    if float(np.linalg.norm(u_ink)) < 20:
-        return ink_map(rgb)
-    basis = np.stack([u_ink, paper / max(float(np.linalg.norm(paper)), 1.0) * 255.0], axis=1)  # 3 x 2
-    deficit = np.clip(paper - f, 0, None)
-    coef, *_ = np.linalg.lstsq(basis, deficit.T, rcond=None)
-    ink = np.clip(coef[0], 0, 1.2) / 1.2 * 255
-    ink = ink.reshape(rgb.shape[:2]).astype(np.uint8)
-    return cv2.GaussianBlur(ink, (0, 0), 0.8)  # the stretch before OCR would otherwise amplify noise
 
 
 def _refine(ink: np.ndarray, cx: float, cy: float, seal: Seal) -> tuple[float, float, float, float, float]:

@@ -1,0 +1,54 @@
+"""A stamp's own ink, separated from paper, black print and other colours, at full detail: what the OCR sees.
+
+Scans and JPEGs keep brightness at full resolution but colour at a quarter of it or less (4:2:0 chroma, and
+strong JPEG quantisation smears colour into 16-pixel blocks): a colour-only ink map of a heavily compressed
+stamp is a row of blobs. So the two jobs are split. Brightness says how much a pixel is darkened, sharply.
+Colour, looked at smoothly, says which share of that darkening is this stamp's ink: its hue (measured on the
+stamp itself, so a pale, orange- or purple-shifted stamp counts as well as a fresh red one) against black
+print (no hue) and print of another hue (gold titles, blue or green frames). A pixel much darker than the ink
+itself can be is black print, or ink over it, and drops out as well.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from compliance.vision.seal_locate import INK, ink_map
+
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # JPEG's own brightness weights: its sharp channel
+COLOUR_SIGMA = 2.0  # px: colour is trusted only at about the resolution JPEG keeps it
+TOO_DARK = 1.25  # darkening, in units of the ink's own, beyond which a pixel is black print (or ink over it)
+HUE_TOLERANCE = 1.5  # off-hue chroma per unit of on-hue chroma that takes a pixel's share to zero
+FALLBACK_INK = np.array([0.86, 0.12, 0.16], np.float32)  # a stamp red, as a share of the paper colour
+
+
+def unmix(rgb: np.ndarray) -> np.ndarray:
+    """This stamp's ink strength in [0, 255] (uint8) over a crop around it."""
+    f = rgb.reshape(-1, 3).astype(np.float32)
+    paper = np.maximum(np.percentile(f[:: max(1, len(f) // 20000)], 90, axis=0), 40.0)
+    red = ink_map(rgb).reshape(-1)
+    strong = f[red > np.percentile(red, 97)] if (red > INK).sum() >= 30 else np.empty((0, 3), np.float32)
+    ink_colour = np.median(strong, axis=0) if len(strong) else paper * FALLBACK_INK
+    ink_deficit = 1.0 - ink_colour / paper  # white-balanced: the ink's darkening per channel at full strength
+    ink_chroma = ink_deficit - ink_deficit.min()
+    chroma_len = float(np.linalg.norm(ink_chroma))
+    if chroma_len < 0.08:  # no colour to tell the ink by (a grey stamp, or no stamp)
+        return ink_map(rgb)
+    hue = ink_chroma / chroma_len
+    y_paper, y_ink = float(paper @ LUMA), float(ink_colour @ LUMA)
+
+    img = rgb.astype(np.float32)
+    # Sharp: darkening in units of the ink's own; beyond TOO_DARK it fades out fast (black print).
+    dark = (y_paper - img @ LUMA) / max(y_paper - y_ink, 10.0)
+    dark = np.where(dark <= TOO_DARK, dark, np.clip(TOO_DARK - (dark - TOO_DARK) * 2.5, 0.0, None))
+    # Smooth: how much of the darkening the ink's hue explains.
+    deficit = np.clip(1.0 - cv2.GaussianBlur(img, (0, 0), COLOUR_SIGMA).reshape(-1, 3) / paper, 0.0, None)
+    chroma = deficit - deficit.min(axis=1, keepdims=True)  # grey (black print, shadow) has none
+    along = chroma @ hue
+    off = np.linalg.norm(chroma - along[:, None] * hue[None, :], axis=1)
+    amount = np.clip(along / chroma_len, 0.0, None)  # ink strength the chroma implies
+    share = np.clip(amount * float(ink_deficit @ LUMA) / np.maximum(deficit @ LUMA, 1e-3), 0.0, 1.0)
+    share *= np.clip(1.0 - off / np.maximum(along, 1e-3) * HUE_TOLERANCE, 0.0, 1.0)
+    ink = np.clip(dark, 0.0, 1.2) * share.reshape(rgb.shape[:2]) * (255.0 / 1.2)
+    return cv2.GaussianBlur(ink.astype(np.uint8), (0, 0), 0.6)  # the stretch before OCR would amplify noise
