@@ -176,9 +176,13 @@ class BatchPlan:
                 self._empty.append(True)
         self._window = np.array(windows, dtype=np.intp)
         self._width = np.array(widths, dtype=np.intp)
-        self._starters = [None if first is None else re.compile("[" + "".join(map(re.escape, sorted(first))) + "]")
-                          for first in starts]
-        self._firsts = [first or frozenset() for first in starts]
+        # Per group, for _verify: the regex's match, and a search for the next of its first characters (None:
+        # any character may start a match); (None, None) where the regex may match empty.
+        self._scans: list[tuple[Any, Any]] = []
+        for regex, first, empty in zip(self._regex, starts, self._empty, strict=True):
+            starter = None if first is None else re.compile("[" + "".join(map(re.escape, sorted(first))) + "]")
+            self._scans.append((None, None) if empty or regex is None else
+                               (regex.match, None if starter is None else starter.search))
         self._set_count = np.array([len(ids) for ids in group_sets], dtype=np.intp)
         self._set_first = np.cumsum(self._set_count) - self._set_count
         self._set_ids = np.array([i for ids in group_sets for i in ids], dtype=np.intp)
@@ -376,16 +380,31 @@ class BatchPlan:
         """
         out: list[Candidate] = []
         seen: set[tuple[int, int, int]] = set()
-        regexes, starters, firsts, empty = self._regex, self._starters, self._firsts, self._empty
-        rows = zip(*(a[ok].tolist() for a in (a_s, a_e, a_rule, a_g, lo, first, last, hi)), strict=True)
+        regexes, scans = self._regex, self._scans
+        sel = np.flatnonzero(ok)
+        rows = zip(*(a.take(sel).tolist() for a in (a_s, a_e, a_rule, a_g, lo, first, last, hi)), strict=True)
+        # One loop, no generator per anchor: this runs for every anchor that passes the literal screen.
         for start, end, rid, group, scan_from, pos, last_start, upto in rows:
-            regex, starter, chars = regexes[group], starters[group], firsts[group]
-            if empty[group]:  # empty matches change how a scan advances: scan as the reference does
-                matches: Iterable[re.Match[str]] = regex.finditer(ntext, scan_from, upto)
-            else:
-                matches = _scan(regex, starter, chars, ntext, pos, last_start, upto)
-            for m in matches:
+            match, hop = scans[group]
+            if match is None:  # may match empty, which changes how a scan advances: scan as the reference does
+                for m in regexes[group].finditer(ntext, scan_from, upto):
+                    ms, me = m.span()
+                    if ms < end and me > start and (ms, me, rid) not in seen:
+                        seen.add((ms, me, rid))
+                        out.append(Candidate(ms, me, rid, m.groupdict().get("term") or m.group(0)))
+                continue
+            while pos < last_start:  # matches starting in [pos, last_start), as finditer finds them
+                if hop is not None:  # only where one of the pattern's first characters stands
+                    at = hop(ntext, pos, last_start)
+                    if at is None:
+                        break
+                    pos = at.start()
+                m = match(ntext, pos, upto)
+                if m is None:
+                    pos += 1
+                    continue
                 ms, me = m.span()
+                pos = me
                 if ms < end and me > start and (ms, me, rid) not in seen:
                     seen.add((ms, me, rid))
                     out.append(Candidate(ms, me, rid, m.groupdict().get("term") or m.group(0)))
@@ -469,24 +488,6 @@ class BatchPlan:
                 if mentioned(text, a, b, an.context):
                     alive[i] = False
         return alive, os_, oe
-
-
-def _scan(regex: re.Pattern[str], starter: re.Pattern[str] | None, chars: frozenset[str], ntext: str, pos: int,
-          last: int, upto: int) -> Iterable[re.Match[str]]:
-    """The matches of ``regex`` (which cannot match empty) starting in [pos, last), as finditer finds them,
-    trying only positions that hold one of ``chars`` (``starter`` finds the next one; None: any)."""
-    while pos < last:
-        if starter is not None and ntext[pos] not in chars:
-            hop = starter.search(ntext, pos, last)
-            if hop is None:
-                return
-            pos = hop.start()
-        m = regex.match(ntext, pos, upto)
-        if m is None:
-            pos += 1
-            continue
-        yield m
-        pos = m.end()
 
 
 def spans_clause_break(evidence: str) -> bool:
