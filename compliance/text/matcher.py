@@ -41,6 +41,9 @@ class KeyMatcher:
             terminal[node] = kid
         self.lengths = np.array([len(k) for k in keys], dtype=np.intp)
         self._terminal = np.array(terminal, dtype=np.intp)
+        # Most positions that reach a node end a key there (国家, 包过): only those below a node with children
+        # need the next level's hash look-up.
+        self._inner = np.array([bool(c) for c in children], dtype=bool)
         # Levels 1 and 2 are where nearly all positions drop out, so they get dense tables: pair index =
         # (level-1 slot × width) looked up by the first unit, plus the second unit's slot.
         level1 = list(children[0].items())
@@ -53,11 +56,13 @@ class KeyMatcher:
             self._starts[unit] = True
             self._offset[unit] = slot * self._width
             self._single[unit] = terminal[node]
-        self._has_single = bool((self._single >= 0).any())
+        self._is_single = self._single >= 0
+        self._has_single = bool(self._is_single.any())
         self._second = np.zeros(_BMP, dtype=np.int32)  # 0 = no key has this unit second
         for slot, unit in enumerate(seconds, start=1):
             self._second[unit] = slot
-        self._pair = np.zeros(max(1, len(level1) * self._width), dtype=np.intp)  # 0 = no such node
+        # 0 = no such node. int32: the table is megabytes and looked up at random, so its size is cache misses.
+        self._pair = np.zeros(max(1, len(level1) * self._width), dtype=np.int32)
         for slot, (_, node) in enumerate(level1):
             for unit, child in children[node].items():
                 self._pair[slot * self._width + self._second[unit]] = child
@@ -93,11 +98,10 @@ class KeyMatcher:
         pos = np.flatnonzero(self._starts.take(folded))
         first = folded.take(pos)
         if self._has_single:
-            term = self._single.take(first)
-            done = np.flatnonzero(term >= 0)
+            done = np.flatnonzero(self._is_single.take(first))
             starts.append(pos.take(done))
-            kids.append(term.take(done))
-        node = self._pair.take(self._offset.take(first) + self._second.take(padded.take(pos + 1)))
+            kids.append(self._single.take(first.take(done)))
+        node = self._pair.take(self._offset.take(first) + self._second.take(padded[1:].take(pos)))
         alive = np.flatnonzero(node)
         pos, node = pos.take(alive), node.take(alive)
         depth = 2
@@ -108,6 +112,8 @@ class KeyMatcher:
             if len(done):
                 starts.append(pos.take(done))
                 kids.append(term.take(done))
+            inner = np.flatnonzero(self._inner.take(node))
+            pos, node = pos.take(inner), node.take(inner)
             child = self._next.get((node.astype(np.uint64) << shift) | padded.take(pos + depth).astype(np.uint64))
             alive = np.flatnonzero(child >= 0)
             pos, node = pos.take(alive), child.take(alive)
