@@ -67,15 +67,18 @@ def straddle_mask(folded: npt.NDArray[np.uint16], edges: npt.NDArray[np.intp]) -
         return out
     words = _pack_words()
     n = len(folded)
-    pad = _MAX_WORD
-    padded = np.zeros(n + 2 * pad, dtype=np.uint64)
-    padded[pad : pad + n] = folded
+    # A word straddling an edge lies in [edge - (_MAX_WORD - 1), edge + _MAX_WORD - 1): gather just those units
+    # per edge (0 outside the text), not a padded copy of the whole text.
+    at = edges[:, None] + np.arange(-(_MAX_WORD - 1), _MAX_WORD - 1)
+    inside = (at >= 0) & (at < n)
+    units = np.where(inside, folded.take(np.clip(at, 0, max(n - 1, 0))), 0).astype(np.uint64)
     shifts = [np.uint64(UNIT_BITS * (MAX_UNITS - 1 - i)) for i in range(_MAX_WORD)]
     for back in range(1, _MAX_WORD):  # word start a = edge - back
         a = edges - back
+        col = _MAX_WORD - 1 - back  # the column of a
         code = np.zeros(len(edges), dtype=np.uint64)
         for length in range(1, _MAX_WORD + 1):  # word end b = a + length
-            code |= padded.take(a + (length - 1) + pad) << shifts[length - 1]
+            code |= units[:, col + length - 1] << shifts[length - 1]
             if length <= back:  # b <= edge: the word does not cross the edge yet
                 continue
             todo = ~out & (a >= 0) & (a + length <= n)
