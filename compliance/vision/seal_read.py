@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from compliance.vision.line_ocr import line_reader
 from compliance.vision.seal_ink import unmix
 from compliance.vision.seal_locate import INK, Seal, _ellipse_points, _inset_points
 from compliance.vision.view import View, as_view
@@ -224,11 +225,36 @@ def read(ocr: Any, page: View | np.ndarray, seal: Seal) -> tuple[str, str, float
 
     The ring strip is read as cut and turned over (text along the lower arc, read the other way round);
     when that reads poorly, the strip is cut at the second candidate gap too. The best reading (most
-    characters times confidence) wins. Lines the OCR turned over to read are left out: in a ring strip
-    they are mostly pieces of the centre text, upside down next to the gap. Only when nothing else reads
-    are long turned-over lines taken (the detector sometimes finds the ring text only in the turned strip).
+    characters times confidence) wins. The strip is read as one line when the backend can (see line_ocr);
+    otherwise, or when that reads next to nothing, as a page.
     """
     r = _ring(page, seal)
+    best: tuple[str, float, tuple[int, int]] = ("", 0.0, r.gaps[0])
+    line = line_reader(ocr)
+    if line is not None:
+        for gap in r.gaps[:2]:
+            strip, _, _ = _cut(r, gap)
+            for pic in (strip, strip[::-1, ::-1]):
+                raw, conf = line(pic)
+                text = _cjk(raw)
+                if text and len(text) * conf > len(best[0]) * best[1]:
+                    best = (text, conf, gap)
+            if len(best[0]) >= 4 and best[1] >= 0.8:
+                break
+    if len(best[0]) < 2:
+        best = _read_as_page(ocr, r)
+    _, centre, _ = _cut(r, best[2])
+    centre_text, _ = _read(ocr, centre)
+    return best[0], centre_text, best[1]
+
+
+def _read_as_page(ocr: Any, r: _Ring) -> tuple[str, float, tuple[int, int]]:
+    """The ring strips read by the backend's page reading (line detection, then recognition).
+
+    Lines the OCR turned over to read are left out: in a ring strip they are mostly pieces of the centre
+    text, upside down next to the gap. Only when nothing else reads are long turned-over lines taken (the
+    detector sometimes finds the ring text only in the turned strip).
+    """
     best = ("", 0.0, r.gaps[0])
     fallback = ("", 0.0, r.gaps[0])
     for gap in r.gaps[:2]:
@@ -246,6 +272,4 @@ def read(ocr: Any, page: View | np.ndarray, seal: Seal) -> tuple[str, str, float
             break
     if len(best[0]) < 3 and len(fallback[0]) > len(best[0]):
         best = fallback
-    _, centre, _ = _cut(r, best[2])
-    centre_text, _ = _read(ocr, centre)
-    return best[0], centre_text, best[1]
+    return best
