@@ -530,11 +530,21 @@ class _Occurrences:
         if not len(self._key):
             return np.zeros(len(sets), dtype=bool), lo, hi
         base = sets * self._big
-        at = np.searchsorted(self._key, base + lo)
-        min_end = self._min_end.take(np.minimum(at, len(self._key) - 1)) - base
-        before_hi = np.maximum(np.searchsorted(self._key, base + hi) - 1, 0)
-        max_start = self._key.take(before_hi) - base
-        return (at < len(self._key)) & (min_end <= hi), min_end, max_start
+        key, size = self._key, len(self._key)
+        at = np.searchsorted(key, base + lo)
+        min_end = self._min_end.take(np.minimum(at, size - 1)) - base
+        # The first key at or past hi: windows are short and hold few occurrences of a set, so stepping on from
+        # ``at`` is quicker than a second binary search over all occurrences.
+        upto = at.copy()
+        top = base + hi
+        step = np.flatnonzero(upto < size)
+        step = step[key.take(upto.take(step)) < top.take(step)]
+        while len(step):
+            upto[step] += 1
+            step = step[upto.take(step) < size]
+            step = step[key.take(upto.take(step)) < top.take(step)]
+        max_start = key.take(np.maximum(upto - 1, 0)) - base
+        return (at < size) & (min_end <= hi), min_end, max_start
 
 
 class _Markers:
