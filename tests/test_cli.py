@@ -254,7 +254,8 @@ def test_lexicon_eval_scores_a_labelled_set(tmp_path):
     items = [
         {"id": "a", "kind": "ad_violation", "text": AD, "expect": ["guarantee_pass"], "forbid": ["state_name"]},
         {"id": "b", "kind": "ad_violation", "text": LAWFUL, "expect": ["absolute_claim"], "forbid": []},
-        {"id": "c", "kind": "news", "text": "本报讯 某机构宣称“包过”被查处。", "expect": [], "forbid": ["guarantee_pass"]},
+        {"id": "c", "kind": "news", "text": "本报讯 某机构宣称“包过”被查处。", "expect": [],
+         "forbid": ["guarantee_pass"]},
     ]
     labelled.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n", encoding="utf-8")
     result = run("lexicon", "eval", str(labelled))
