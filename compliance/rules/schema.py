@@ -95,6 +95,11 @@ class Rule(_Strict):
         default_factory=list, description="phrases that make the hit a matter for review (official titles)"
     )
     exempt: list[Exemption] = Field(default_factory=lambda: list(Exemption))
+    enterprise_name_review: bool = Field(
+        False,
+        description="a hit that begins a registered enterprise name (中国一拖集团有限公司) is for review: such names "
+        "need approval, so the registry, not the text, decides",
+    )
     status: str = Field("violation", pattern="^(violation|review)$")
     # "observation": what the rule finds is lawful for some issuers and not for others (职业技能等级证书: filed
     # evaluation bodies only), so text alone cannot make it a finding. It is reported under the report's

@@ -32,6 +32,7 @@ from compliance.text.batch import (
 from compliance.text.boundary import on_boundary
 from compliance.text.context import (
     ContextRules,
+    begins_enterprise_name,
     clause_bounds,
     hard_edges,
     in_doc_number,
@@ -334,6 +335,11 @@ class TextAnalyzer:
                         status = Status.REVIEW
                         confidence *= 0.6
                         notes.append(f"part of {norm.text[fs:fe]!r}, which may be an official designation")
+
+        if rule.enterprise_name_review and status is Status.VIOLATION and begins_enterprise_name(text, oe):
+            status = Status.REVIEW
+            confidence *= 0.6
+            notes.append("begins an enterprise name: a state-owned enterprise may bear it; check the business registry")
 
         evidence = text[os_:oe]
         if oe - os_ != e - s:

@@ -34,6 +34,7 @@ from compliance.text.context import (
     CLAUSE_BREAKS,
     DOC_OPEN,
     PHRASE_BREAKS,
+    begins_enterprise_name,
     clause_bounds_batch,
     clause_breaks,
     doc_number_screen,
@@ -122,6 +123,7 @@ class BatchPlan:
         self._cat = np.array([categories.index(c.rule.category.value) for c in rules], dtype=np.intp)
         self._mode = np.array([_MODE[c.rule.boundary] for c in rules], dtype=np.intp)
         self._review = np.array([Status(c.rule.status) is Status.REVIEW for c in rules], dtype=bool)
+        self._enterprise = np.array([c.rule.enterprise_name_review for c in rules], dtype=bool)
         self._breaks = np.array([c.rule.breaks for c in rules], dtype=bool)
         self._ex_negation = np.array([c.exempt_negation for c in rules], dtype=bool)
         self._ex_doc = np.array([c.exempt_doc_number for c in rules], dtype=bool)
@@ -321,6 +323,9 @@ class BatchPlan:
         counts = np.bincount(cat[kept], minlength=len(self._category_names))
         # A review_inside phrase makes a violation a matter for review (as _judge does).
         review = self._review.take(crule[kept]) | fence.inside(REVIEW_INSIDE, crule[kept], cs[kept], ce[kept])
+        # So does the start of an enterprise's registered name, for the rules that say so (as _judge does).
+        for j in np.flatnonzero(self._enterprise.take(crule[kept]) & ~review).tolist():
+            review[j] = begins_enterprise_name(text, int(oe[kept[j]]))
         scan = Scan(counts={name: int(k) for name, k in zip(self._category_names, counts.tolist(), strict=True)
                             if k})
         n_review = int(review.sum())

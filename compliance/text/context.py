@@ -359,3 +359,15 @@ def negation_screen(folded: Units, starts: Offsets, rules: ContextRules) -> npt.
 @lru_cache(maxsize=8)
 def _last_units(words: tuple[str, ...]) -> npt.NDArray[np.bool_]:
     return _unit_table("".join(w[-1] for w in words if w))
+
+
+# A registered enterprise name after the hit, within the clause: 中国一拖集团有限公司. Han characters only, so the
+# name cannot run across punctuation or a line.
+_ENTERPRISE_NAME = re.compile(
+    r"[\u3400-\u9fff]{0,14}?(?:集团有限公司|集團有限公司|股份有限公司|有限责任公司|有限責任公司|有限公司|集团公司|集團公司|股份公司|集团|集團)"
+)
+
+
+def begins_enterprise_name(text: str, end: int) -> bool:
+    """Does the hit ending at original offset ``end`` begin an enterprise's registered name?"""
+    return _ENTERPRISE_NAME.match(text, end, min(len(text), end + 24)) is not None

@@ -47,9 +47,13 @@ def _categories(findings):
 # -- property: separators inside a term do not hide it ----------------------------------------------
 
 
+# One separator run per gap of the longest term.
+_GAPS = max(len(term) for _, term in _TERMS) - 1
+
+
 @given(
     item=st.sampled_from(_TERMS),
-    runs=st.lists(st.one_of(st.just(""), _SEPARATOR_RUN), min_size=7, max_size=7),
+    runs=st.lists(st.one_of(st.just(""), _SEPARATOR_RUN), min_size=_GAPS, max_size=_GAPS),
 )
 @settings(max_examples=300, deadline=None)
 @example(item=("guarantee_pass", "包过"), runs=["\u200b", "", "", "", "", "", ""])
@@ -354,3 +358,24 @@ def test_clause_punctuation_inside_a_phrase_lowers_confidence(checker):
 def test_no_terms_no_findings(checker):
     assert checker.analyzer.analyze("") == []
     assert checker.analyzer.analyze("本课程循序渐进，注重实操。") == []
+
+
+def test_state_word_beginning_an_enterprise_name_is_for_review(checker):
+    # A filed state-owned employer (评价机构：中国一拖集团有限公司) is lawful; a made-up 中国…中心 issuer is not.
+    soe = [f for f in checker.analyzer.analyze("评价机构：中国一拖集团有限公司") if f.category is Category.STATE_NAME]
+    assert [(f.evidence, f.status) for f in soe] == [("中国", Status.REVIEW)]
+    assert any("enterprise name" in n for n in soe[0].notes)
+    issuer = [f for f in checker.analyzer.analyze("中国技能人才发展中心认证") if f.category is Category.STATE_NAME]
+    assert [(f.evidence, f.status) for f in issuer] == [("中国", Status.VIOLATION)]
+    # The name may not run across punctuation: 中国。…有限公司 is two clauses.
+    split = [f for f in checker.analyzer.analyze("中华认证，某某科技有限公司") if f.category is Category.STATE_NAME]
+    assert [(f.evidence, f.status) for f in split] == [("中华", Status.VIOLATION)]
+
+
+def test_enterprise_name_review_is_the_same_on_the_long_text_path(checker):
+    line = "评价机构：中国一拖集团有限公司。中国技能人才发展中心认证。\n"
+    long_text = line * 200  # > 4000 characters: the vectorised path
+    states = [(f.evidence, f.status) for f in checker.check_text(long_text).findings
+              if f.category is Category.STATE_NAME]
+    assert states.count(("中国", Status.REVIEW)) == 200
+    assert states.count(("中国", Status.VIOLATION)) == 200
