@@ -25,8 +25,10 @@ import numpy as np
 from compliance.contract import Category
 from compliance.vision.base import Box, VisionHit
 from compliance.vision.seal_classify import classify
+from compliance.vision.seal_ink import unmix
 from compliance.vision.seal_locate import Seal, find, ink_map
-from compliance.vision.seal_read import read, unmix, unwrap
+from compliance.vision.seal_read import read
+from compliance.vision.seal_unwrap import unwrap
 from compliance.vision.view import View, as_view
 
 __all__ = ["Seal", "classify", "detect", "find", "ink_map", "read", "unmix", "unwrap"]

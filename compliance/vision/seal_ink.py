@@ -41,7 +41,14 @@ def unmix(rgb: np.ndarray) -> np.ndarray:
     img = rgb.astype(np.float32)
     # Sharp: darkening in units of the ink's own; beyond TOO_DARK it fades out fast (black print).
     dark = (y_paper - img @ LUMA) / max(y_paper - y_ink, 10.0)
+    black = (dark > TOO_DARK + 0.3).astype(np.uint8)
     dark = np.where(dark <= TOO_DARK, dark, np.clip(TOO_DARK - (dark - TOO_DARK) * 2.5, 0.0, None))
+    # The soft edges of black print (blur, JPEG ringing) are as dark as ink: they would outline every black
+    # character crossing the stamp. By brightness, a pixel next to black print counts for little (its tint
+    # may still show ink, below).
+    near = cv2.dilate(black, np.ones((3, 3), np.uint8)) > 0 if black.any() else None
+    if near is not None:
+        dark[near] *= 0.25
     # Smooth: how much of the darkening the ink's hue explains.
     deficit = np.clip(1.0 - cv2.GaussianBlur(img, (0, 0), COLOUR_SIGMA).reshape(-1, 3) / paper, 0.0, None)
     chroma = deficit - deficit.min(axis=1, keepdims=True)  # grey (black print, shadow) has none
@@ -50,5 +57,24 @@ def unmix(rgb: np.ndarray) -> np.ndarray:
     amount = np.clip(along / chroma_len, 0.0, None)  # ink strength the chroma implies
     share = np.clip(amount * float(ink_deficit @ LUMA) / np.maximum(deficit @ LUMA, 1e-3), 0.0, 1.0)
     share *= np.clip(1.0 - off / np.maximum(along, 1e-3) * HUE_TOLERANCE, 0.0, 1.0)
-    ink = np.clip(dark, 0.0, 1.2) * share.reshape(rgb.shape[:2]) * (255.0 / 1.2)
+    ink = np.clip(dark, 0.0, 1.2) * share.reshape(rgb.shape[:2])
+    if near is not None:
+        ink[near] = np.maximum(ink[near], _ink_over_black(img[near], paper, ink_colour))
+    ink *= 255.0 / 1.2
     return cv2.GaussianBlur(ink.astype(np.uint8), (0, 0), 0.6)  # the stretch before OCR would amplify noise
+
+
+def _ink_over_black(px: np.ndarray, paper: np.ndarray, ink_colour: np.ndarray) -> np.ndarray:
+    """Ink strength (0-1) of pixels darker than the ink can be: black print, with or without ink on it.
+
+    A stamp's ink filters the light like a coloured glass: over black print it leaves the print's dark but
+    tints it by the ink's own channel ratios. Those ratios (in log space, where the print's darkness is a
+    common offset) say whether the ink is there. Only pixels bright enough in some channel to carry a ratio
+    count (JPEG leaves deep blacks with no colour at all).
+    """
+    t = np.log(np.maximum(px, 1.0) / paper)
+    t -= t.mean(axis=1, keepdims=True)
+    k = np.log(np.maximum(ink_colour, 1.0) / paper)
+    k -= k.mean()
+    presence = np.clip(t @ k / max(float(k @ k), 1e-6), 0.0, 1.0)
+    return np.where(px.max(axis=1) >= 10.0, presence, 0.0)
