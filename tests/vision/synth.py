@@ -516,9 +516,9 @@ def add_mark(rng: random.Random, page: Image.Image, kind: str, taken: list, *, s
         s = int(size or rng.uniform(150, 320))
         text = rng.choice(ORGAN_SEALS if kind == "seal_organ" else COMPANY_SEALS)
         oval = rng.random() < 0.2
-        im = seal_image(rng, text, s, oval=oval, centre=rng.choice(SEAL_CENTRE), pale=rng.random() < 0.2,
-                        partial=rng.random() < 0.2)
-        meta.update(size=s, oval=oval)
+        centre, pale, partial = rng.choice(SEAL_CENTRE), rng.random() < 0.2, rng.random() < 0.2
+        im = seal_image(rng, text, s, oval=oval, centre=centre, pale=pale, partial=partial)
+        meta.update(size=s, oval=oval, pale=pale, partial=partial)
         rot = rng.uniform(-20, 20) if rotation is None else rotation
     else:
         raise ValueError(kind)
