@@ -37,6 +37,8 @@ from compliance.text.context import (
     begins_enterprise_name,
     clause_bounds_batch,
     clause_breaks,
+    condemn_screen,
+    condemned,
     doc_number_screen,
     hard_edges_batch,
     in_doc_number,
@@ -488,9 +490,9 @@ class BatchPlan:
             lo, _ = clause_bounds_batch(units, o_s, o_e, breaks)
             prohibited = markers.between(phrase_starts_batch(units, o_s, lo, dropped), cs.take(idx))
             alive[idx[prohibited]] = False
-            sus = np.flatnonzero(~prohibited & quote_screen(units, o_s, dropped))
+            sus = np.flatnonzero(~prohibited & (quote_screen(units, o_s, dropped) | condemn_screen(units, o_e)))
             for i, a, b in zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), strict=True):
-                if mentioned(text, a, b, an.context):
+                if condemned(text, b) or mentioned(text, a, b, an.context):
                     alive[i] = False
         return alive, os_, oe
 

@@ -152,7 +152,25 @@ def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
     plo = phrase_start(text, start, clause_bounds(text, start, end)[0])
     if plo < start and rules.prohibition.search(_fold_context(text[plo:start])):
         return "prohibition"
+    if condemned(text, end):
+        return "condemned"
     return "mention" if mentioned(text, start, end, rules) else None
+
+
+# The sentence goes on to call the practice unlawful: 替考、代考均属违法行为. Folded text, so separators and the
+# 、 of a list do not count; at most a few words between the hit and the verdict.
+_CONDEMNED = re.compile(
+    r"[\u3400-\u9fff]{0,10}?(?:均属|均系|都属于|都属|均为|属于|属|系|是)(?:严重|明显)?"
+    r"(?:违法|违规|犯罪|诈骗|虚假宣传|欺诈)"
+)
+# Characters one of those verdicts starts with, for the batch path's screen.
+CONDEMN_FIRST = "违犯诈虚欺"
+
+
+def condemned(text: str, end: int) -> bool:
+    """The hit ending at original ``end`` is followed, in its sentence, by a verdict that it is unlawful."""
+    hi = sentence_bounds(text, end, end)[1]
+    return _CONDEMNED.match(_fold_context(text[end:hi])) is not None
 
 
 def mentioned(text: str, start: int, end: int, rules: ContextRules) -> bool:
@@ -327,6 +345,18 @@ def quote_screen(units: Units, starts: Offsets, dropped: Offsets | None = None) 
         return np.zeros(len(starts), dtype=bool)
     last = np.searchsorted(opens, starts) - 1
     return (last >= 0) & (opens.take(np.maximum(last, 0)) >= starts - _SCOPE)
+
+
+_CONDEMN_UNITS = _unit_table(CONDEMN_FIRST)
+
+
+def condemn_screen(units: Units, ends: Offsets) -> npt.NDArray[np.bool_]:
+    """Could ``condemned`` hold? Only with a verdict's first character within _SCOPE characters after the hit."""
+    marks = np.flatnonzero(_CONDEMN_UNITS.take(units))
+    if not len(marks):
+        return np.zeros(len(ends), dtype=bool)
+    first = np.searchsorted(marks, ends)
+    return (first < len(marks)) & (marks.take(np.minimum(first, len(marks) - 1)) < ends + _SCOPE)
 
 
 def title_screen(units: Units, starts: Offsets, dropped: Offsets | None = None) -> npt.NDArray[np.bool_]:

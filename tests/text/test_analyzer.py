@@ -379,3 +379,17 @@ def test_enterprise_name_review_is_the_same_on_the_long_text_path(checker):
               if f.category is Category.STATE_NAME]
     assert states.count(("中国", Status.REVIEW)) == 200
     assert states.count(("中国", Status.VIOLATION)) == 200
+
+
+def test_a_practice_called_unlawful_in_its_sentence_is_not_claimed(checker):
+    # Police and regulators name the practice to condemn it; an ad selling it does not.
+    assert not checker.analyzer.analyze("警方提醒，替考、代考均属违法行为。")
+    assert not checker.analyzer.analyze("代考属于违法犯罪，切勿相信。")
+    sold = checker.analyzer.analyze("专业代考，不过退款。违法的事我们不做，放心。")
+    assert "guarantee_pass" in _categories(sold)
+
+
+def test_condemned_is_the_same_on_the_long_text_path(checker):
+    text = ("警方提醒，替考、代考均属违法行为。" + "专业代考，名额有限。\n") * 150  # > 4000 characters
+    found = checker.check_text(text).findings
+    assert sum(f.evidence == "代考" for f in found) == 150  # the ads' 代考, not the warning's
