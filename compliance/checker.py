@@ -15,10 +15,12 @@ from compliance.extract.document import Document, Page, Segment
 from compliance.extract.errors import ExtractError
 from compliance.extract.html import html_text
 from compliance.extract.sniff import sniff
+from compliance.opinion import model_findings
 from compliance.rules.loader import RuleSet, load_rules
 from compliance.settings import Settings
 from compliance.text.analyzer import TextAnalyzer
 from compliance.text.context import official_document
+from compliance.text.model import load_model
 from compliance.text.stream import StreamResult, analyze_stream
 from compliance.verdict import verdict_of_counts
 
@@ -62,6 +64,8 @@ class Checker:
         # The observer judges "official" from the whole text (head and tail), as it would in one pass.
         observer_official = self.observer is not None and official_document(text, self.observer.context)
         found = self._analyze([text], observer_official=observer_official)
+        self._second_opinion(found, text, page=None, origin=Origin.TEXT,
+                             official=official_document(text[:_HEAD_CHARS], self.analyzer.context))
         report = self._report(source, digest, "text/plain", found)
         report.observations = self._observations(found.observed, Page(None, [Segment(text)], Origin.TEXT))
         return report
@@ -179,6 +183,8 @@ class Checker:
                                    max_findings=self.settings.max_findings - len(findings), page=page.number,
                                    origin=page.origin, official=official, observer=self.observer,
                                    observer_official=official)
+            self._second_opinion(found, text, page=page.number, origin=page.origin, official=official,
+                                 room=self.settings.max_findings - len(findings))
             characters += found.characters
             truncated = truncated or found.truncated
             for cat, n in found.counts.items():
@@ -240,6 +246,28 @@ class Checker:
             ocr = None  # seals are still found; their text stays unread
         hits = run_vision(image, settings=self.settings, ocr=ocr)
         return vision_findings(page, image, hits, self.ruleset, self.analyzer)
+
+    def _second_opinion(self, found: StreamResult, text: str, *, page: int | None, origin: Origin, official: bool,
+                        room: int | None = None) -> None:
+        """Add the sentence model's review findings to ``found`` (counts and statuses too), for pages short enough."""
+        if not self.settings.text_model or len(text) > self.settings.text_model_max_chars:
+            return
+        model = load_model()
+        if model is None:
+            return
+        skip = frozenset(found.counts) if found.truncated else frozenset()
+        extra = model_findings(text, found.findings, model, self.ruleset, self.analyzer.context, page=page,
+                               origin=origin, official=official, skip=skip)
+        room = self.settings.max_findings if room is None else room
+        for f in extra:
+            found.counts[f.category.value] = found.counts.get(f.category.value, 0) + 1
+            found.statuses[f.status.value] = found.statuses.get(f.status.value, 0) + 1
+            if len(found.findings) < room:
+                found.findings.append(f)
+            else:
+                found.truncated = True
+        if extra:
+            found.findings.sort(key=lambda f: (f.location.start or 0, f.category))
 
     def _analyze(self, pieces: list[str] | Iterator[str], origin: Origin = Origin.TEXT,
                  observer_official: bool | None = None) -> StreamResult:

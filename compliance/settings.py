@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     vision_flag: bool = Field(True, description="mark detector: the national flag")
     vision_police: bool = Field(True, description="mark detector: the police badge (an organ mark)")
     vision_seals: bool = Field(True, description="mark detector: red seals, their text read and classified")
+    text_model: bool = Field(True, description="statistical second opinion on paraphrased claims (review findings)")
+    text_model_max_chars: int = Field(20_000, ge=0, description="pages longer than this get the rules only")
     max_pdf_pages: int = Field(500, ge=1, description="PDFs with more pages get an error report")
     max_archive_entries: int = Field(20_000, ge=1, description="files in one archive (nested ones included)")
     max_archive_bytes: int = Field(4 * 1024**3, ge=1, description="total unpacked bytes of one archive")

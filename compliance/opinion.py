@@ -1,0 +1,73 @@
+"""The sentence model's second opinion as findings: review only, where the rules found nothing of that category.
+
+A model finding names the sentence as its evidence and says why it was raised (the probability and the character
+sequences that weighed most); it is never a `violation`, so a verdict of violation always rests on a rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from compliance.contract import Category, Finding, Location, Origin, Severity, Status
+from compliance.rules.loader import RuleSet
+from compliance.text.context import ContextRules
+from compliance.text.model import SentenceModel
+from compliance.text.normalize import fold
+
+RULE_PREFIX = "model."
+_CONTEXT_CHARS = 24
+
+
+def model_findings(text: str, found: list[Finding], model: SentenceModel, ruleset: RuleSet, context: ContextRules,
+                   *, page: int | None, origin: Origin, official: bool,
+                   skip: frozenset[str] = frozenset()) -> list[Finding]:
+    """Review findings for the sentences of ``text`` that the model scores high in a category the rules did not
+    find there. Nothing in a government notice, nor in a sentence that states a prohibition or reports a case.
+    ``skip``: categories not to raise at all (the rules' findings were truncated, so overlap cannot be told)."""
+    if official:
+        return []
+    out: list[Finding] = []
+    for sent in model.score(text):
+        raised = [c for c, th in model.thresholds.items() if sent.scores[c] >= th]
+        if not raised:
+            continue
+        if context.prohibition.search(fold(text[sent.start : sent.end])):
+            continue  # 严禁…, 警方提醒…, 记者调查…: the claim is quoted to be condemned
+        for cat in raised:
+            if cat in skip:
+                continue
+            if any(f.category.value == cat and f.location.start is not None and f.location.end is not None
+                   and f.location.start < sent.end and f.location.end > sent.start for f in found):
+                continue
+            out.append(_finding(text, sent.start, sent.end, cat, sent.scores[cat], sent.cues.get(cat, []),
+                                model, ruleset, page, origin))
+    return out
+
+
+def _finding(text: str, start: int, end: int, cat: str, p: float, cues: list[str], model: SentenceModel,
+             ruleset: RuleSet, page: int | None, origin: Origin) -> Finding:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    category = Category(cat)
+    info = ruleset.categories[category]
+    rule_id = RULE_PREFIX + cat
+    fingerprint = hashlib.sha1(f"{rule_id}|{page}|{start}|{end}".encode()).hexdigest()[:16]
+    lo, hi = max(0, start - _CONTEXT_CHARS), min(len(text), end + _CONTEXT_CHARS)
+    return Finding.model_construct(
+        rule_id=rule_id,
+        category=category,
+        severity=Severity.MEDIUM,
+        confidence=round(min(1.0, 0.8 * p), 3),
+        term=cues[0] if cues else "",
+        evidence=text[start:end],
+        location=Location.model_construct(page=page, start=start, end=end, bbox=None, origin=origin),
+        basis=info.basis,
+        action=info.action,
+        authority=info.authority,
+        status=Status.REVIEW,
+        message=f"{info.title}：与已标注的违法表述相似（统计模型提示，需人工核对）",
+        context=text[lo:hi],
+        notes=[f"statistical model ({model.version}): p={p:.2f}, no rule of this category matched the sentence",
+               "cues: " + ", ".join(cues) if cues else "cues: -"],
+        fingerprint=fingerprint,
+    )
