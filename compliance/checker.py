@@ -49,6 +49,7 @@ class Checker:
         # Rules whose hits are observations run apart, so that they never reach counts or the verdict.
         self.observer = TextAnalyzer(noted) if noted.rules else None
         self._ocr: Any = None
+        self._complaint: TextAnalyzer | None = None  # built on the first complaint
 
     @property
     def engine(self) -> EngineInfo:
@@ -69,6 +70,34 @@ class Checker:
         report = self._report(source, digest, "text/plain", found)
         report.observations = self._observations(found.observed, Page(None, [Segment(text)], Origin.TEXT))
         return report
+
+    def check_complaint(self, text: str, *, source: str = "complaint") -> Report:
+        """A complaint's text: as ``check_text``, plus the claims it reports (对方承诺“包过”), as review findings
+        attributed to the body complained about (see compliance/complaint.py)."""
+        from compliance.complaint import complaint_rules, reported_claims
+
+        report = self.check_text(text, source=source)
+        if self._complaint is None:
+            self._complaint = TextAnalyzer(complaint_rules(_split(self.ruleset)[0]))
+        extra = reported_claims(self._complaint, text, report.findings)
+        if not extra:
+            return report
+        # The model's guess about a sentence gives way to the claim the complainant quotes in it.
+        kept = [f for f in report.findings if not (f.rule_id.startswith("model.") and any(
+            e.category == f.category and e.location.start < f.location.end and e.location.end > f.location.start
+            for e in extra))]
+        counts = dict(report.counts)
+        for f in report.findings:
+            if f not in kept:
+                counts[f.category.value] -= 1
+        for f in extra:
+            counts[f.category.value] = counts.get(f.category.value, 0) + 1
+        findings = sorted(kept + extra, key=lambda f: (f.location.start or 0, f.category))
+        truncated = report.findings_truncated or len(findings) > self.settings.max_findings
+        verdict = report.verdict if report.verdict is Verdict.VIOLATION else Verdict.REVIEW
+        return report.model_copy(update={
+            "findings": findings[: self.settings.max_findings], "verdict": verdict,
+            "counts": {k: v for k, v in sorted(counts.items()) if v}, "findings_truncated": truncated})
 
     def check_bytes(self, data: bytes, *, source: str = "bytes", annotate_dir: Path | None = None) -> Report:
         digest = hashlib.sha256(data).hexdigest()

@@ -283,3 +283,15 @@ def test_wording_lawful_for_filed_bodies_is_an_observation_not_a_finding(checker
     assert [(o.kind, o.text) for o in report.observations] == [
         ("qualification_term.skill_level", "职业技能等级证书")]
     assert report.observations[0].location.start == 0 and report.observations[0].location.end == 8
+
+
+def test_a_complaint_reports_claims_for_review_an_ad_does_not_claim_them(checker):
+    text = "投诉：某机构宣称证书国家认可、人社部颁发，交了3000元后发现是假证。"
+    assert checker.check_text(text).verdict is Verdict.CLEAN  # in an ad or a news item: a reported claim
+    report = checker.check_complaint(text)
+    assert report.verdict is Verdict.REVIEW
+    assert {f.evidence for f in report.findings} >= {"国家认可", "人社部颁发"}
+    assert all(f.status.value == "review" for f in report.findings)
+    assert all(text[f.location.start:f.location.end] == f.evidence for f in report.findings)
+    # A rule statement keeps its effect in a complaint too.
+    assert checker.check_complaint("严禁培训机构使用“国家”“包过”等字样。").verdict is Verdict.CLEAN

@@ -336,6 +336,19 @@ def test_complaint_triage_and_authority(api: Api):
     assert t["verdict"] == "clean" and t["authority"] is None and t["highest_severity"] is None
 
 
+def test_complaint_surfaces_the_claims_it_reports(api: Api):
+    # 对方承诺“…” marks a reported claim: in an ad it is not counted, in a complaint it is the point.
+    text = "我在某培训机构报名叉车证，对方承诺“包过”，还宣称证书国家认可，结果考试没过也不退钱。"
+    r = api.client.post("/api/v1/complaints", json=complaint("C-rep", text), headers=bearer(api.alice))
+    assert r.status_code == 200, r.text
+    t = r.json()
+    assert t["verdict"] == "review"
+    assert {"guarantee_pass", "impersonate_authority"} <= set(t["categories"])
+    reported = [f for f in t["findings"] if f["evidence"] in ("包过", "国家认可")]
+    assert reported and all(f["status"] == "review" and any("complaint" in n for n in f["notes"]) for f in reported)
+    assert t["route"] in ("market_regulation", "both")
+
+
 def test_complaint_is_idempotent(api: Api):
     body = complaint("C-idem", "保过班，七天拿证")
     first = api.client.post("/api/v1/complaints", json=body, headers=bearer(api.alice))

@@ -84,7 +84,7 @@ async def complaint(request: Request, services: ServicesDep, who: PrincipalDep) 
     contents: list[bytes] = []
     if payload.text.strip() or not attachments:
         source = f"complaint:{payload.complaint_id}"
-        report = await run_in_threadpool(checker.check_text, payload.text, source=source)
+        report = await run_in_threadpool(checker.check_complaint, payload.text, source=source)
         results.append(checker.result([report]))
         contents.append(payload.text.encode("utf-8", "surrogatepass"))
     slots: list[Result | asyncio.Future[Checked]] = []
