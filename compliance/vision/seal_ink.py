@@ -18,8 +18,11 @@ from compliance.vision.seal_locate import INK, ink_map
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # JPEG's own brightness weights: its sharp channel
 COLOUR_SIGMA = 2.0  # px: colour is trusted only at about the resolution JPEG keeps it
+CHROMA_NOISE = 0.03  # deficit units: chroma JPEG may leave on grey, or take off faint colour
+HUE_SIGMA = 2.0  # px: the scale at which a colour is judged the ink's hue or another
 TOO_DARK = 1.25  # darkening, in units of the ink's own, beyond which a pixel is black print (or ink over it)
 HUE_TOLERANCE = 1.5  # off-hue chroma per unit of on-hue chroma that takes a pixel's share to zero
+TINT_NOISE = 0.15  # log units: the tint a dark pixel shows by noise and JPEG alone
 FALLBACK_INK = np.array([0.86, 0.12, 0.16], np.float32)  # a stamp red, as a share of the paper colour
 
 
@@ -53,10 +56,11 @@ def unmix(rgb: np.ndarray) -> np.ndarray:
     deficit = np.clip(1.0 - cv2.GaussianBlur(img, (0, 0), COLOUR_SIGMA).reshape(-1, 3) / paper, 0.0, None)
     chroma = deficit - deficit.min(axis=1, keepdims=True)  # grey (black print, shadow) has none
     along = chroma @ hue
-    off = np.linalg.norm(chroma - along[:, None] * hue[None, :], axis=1)
-    amount = np.clip(along / chroma_len, 0.0, None)  # ink strength the chroma implies
-    share = np.clip(amount * float(ink_deficit @ LUMA) / np.maximum(deficit @ LUMA, 1e-3), 0.0, 1.0)
-    share *= np.clip(1.0 - off / np.maximum(along, 1e-3) * HUE_TOLERANCE, 0.0, 1.0)
+    # The chroma this darkening would show if it were all ink; where that is below what JPEG keeps, the
+    # colour cannot tell, and the darkening counts as ink (faint strokes of a pale or lightly pressed side).
+    expected = np.clip(deficit @ LUMA / max(float(ink_deficit @ LUMA), 1e-3), 0.0, 1.0) * chroma_len
+    share = np.clip((along + CHROMA_NOISE) / (0.6 * expected + CHROMA_NOISE), 0.0, 1.0)
+    share *= _on_hue(img, paper, hue, HUE_SIGMA)
     ink = np.clip(dark, 0.0, 1.2) * share.reshape(rgb.shape[:2])
     if near is not None:
         ink[near] = np.maximum(ink[near], _ink_over_black(img[near], paper, ink_colour))
@@ -64,17 +68,30 @@ def unmix(rgb: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(ink.astype(np.uint8), (0, 0), 0.6)  # the stretch before OCR would amplify noise
 
 
+def _on_hue(img: np.ndarray, paper: np.ndarray, hue: np.ndarray, sigma: float) -> np.ndarray:
+    """Per pixel (flat), 1 where the colour around is the ink's hue, 0 where it is another hue."""
+    deficit = np.clip(1.0 - cv2.GaussianBlur(img, (0, 0), sigma).reshape(-1, 3) / paper, 0.0, None)
+    chroma = deficit - deficit.min(axis=1, keepdims=True)
+    along = chroma @ hue
+    off = np.linalg.norm(chroma - along[:, None] * hue[None, :], axis=1)
+    return np.clip(1.0 - np.maximum(off - CHROMA_NOISE, 0.0) / np.maximum(along, 1e-3) * HUE_TOLERANCE, 0.0, 1.0)
+
+
 def _ink_over_black(px: np.ndarray, paper: np.ndarray, ink_colour: np.ndarray) -> np.ndarray:
     """Ink strength (0-1) of pixels darker than the ink can be: black print, with or without ink on it.
 
     A stamp's ink filters the light like a coloured glass: over black print it leaves the print's dark but
     tints it by the ink's own channel ratios. Those ratios (in log space, where the print's darkness is a
-    common offset) say whether the ink is there. Only pixels bright enough in some channel to carry a ratio
-    count (JPEG leaves deep blacks with no colour at all).
+    common offset) say whether the ink is there. Dark pixels are noisy (JPEG most of all), so a tint counts
+    only beyond a noise floor, and a pale ink, whose tint is within that noise, is not looked for at all.
     """
-    t = np.log(np.maximum(px, 1.0) / paper)
-    t -= t.mean(axis=1, keepdims=True)
     k = np.log(np.maximum(ink_colour, 1.0) / paper)
     k -= k.mean()
-    presence = np.clip(t @ k / max(float(k @ k), 1e-6), 0.0, 1.0)
-    return np.where(px.max(axis=1) >= 10.0, presence, 0.0)
+    k_len = float(np.linalg.norm(k))
+    if k_len < 4 * TINT_NOISE:
+        return np.zeros(len(px), np.float32)
+    t = np.log(np.maximum(px, 1.0) / paper)
+    t -= t.mean(axis=1, keepdims=True)
+    along = t @ (k / k_len)
+    presence = np.clip((along - TINT_NOISE) / (k_len - TINT_NOISE), 0.0, 1.0)
+    return np.where(px.max(axis=1) >= 10.0, presence, 0.0).astype(np.float32)
