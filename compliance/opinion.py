@@ -58,7 +58,7 @@ def _finding(text: str, start: int, end: int, cat: str, p: float, cues: list[str
         category=category,
         severity=Severity.MEDIUM,
         confidence=round(min(1.0, 0.8 * p), 3),
-        term=cues[0] if cues else "",
+        term=fold(text[start:end]),  # the phrase matched is the whole sentence; the cues are in the notes
         evidence=text[start:end],
         location=Location.model_construct(page=page, start=start, end=end, bbox=None, origin=origin),
         basis=info.basis,

@@ -490,9 +490,10 @@ class BatchPlan:
             lo, _ = clause_bounds_batch(units, o_s, o_e, breaks)
             prohibited = markers.between(phrase_starts_batch(units, o_s, lo, dropped), cs.take(idx))
             alive[idx[prohibited]] = False
-            sus = np.flatnonzero(~prohibited & (quote_screen(units, o_s, dropped) | condemn_screen(units, o_e)))
+            screened = quote_screen(units, o_s, dropped) | condemn_screen(text, norm, o_s, o_e)
+            sus = np.flatnonzero(~prohibited & screened)
             for i, a, b in zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), strict=True):
-                if condemned(text, b) or mentioned(text, a, b, an.context):
+                if condemned(text, a, b) or mentioned(text, a, b, an.context):
                     alive[i] = False
         return alive, os_, oe
 

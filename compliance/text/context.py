@@ -152,25 +152,53 @@ def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
     plo = phrase_start(text, start, clause_bounds(text, start, end)[0])
     if plo < start and rules.prohibition.search(_fold_context(text[plo:start])):
         return "prohibition"
-    if condemned(text, end):
-        return "condemned"
+    if condemned(text, start, end):
+        return "disowned"
     return "mention" if mentioned(text, start, end, rules) else None
 
 
-# The sentence goes on to call the practice unlawful: 替考、代考均属违法行为. Folded text, so separators and the
-# 、 of a list do not count; at most a few words between the hit and the verdict.
+# The sentence disowns the claim. Folded text, so separators and the 、 of a list do not count.
+# - It goes on to call the practice unlawful: 替考、代考均属违法行为.
 _CONDEMNED = re.compile(
     r"[\u3400-\u9fff]{0,10}?(?:均属|均系|都属于|都属|均为|属于|属|系|是)(?:严重|明显)?"
     r"(?:违法|违规|犯罪|诈骗|虚假宣传|欺诈)"
 )
-# Characters one of those verdicts starts with, for the batch path's screen.
-CONDEMN_FIRST = "违犯诈虚欺"
+# - It is a rule with its sanction: 对…组织替考、代考的，依照…严肃处理.
+_SANCTIONED = re.compile(
+    r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安)"
+)
+# - It reports a case: 警方破获…, 法院审理查明…, 记者调查发现… (the marker anywhere before the hit in the sentence).
+_CASE = re.compile(r"破获|审理查明|经查|记者调查|犯罪嫌疑人|被告人|警方通报|刑事拘留|立案调查|立案侦查")
+# - A customer asks whether it can be had: 能保证考过吗？ (the asking word right before, the question right after).
+_ASKING = ("能", "可以", "可不可以", "能不能", "会不会", "是不是", "有没有", "能否")
+_QUESTION_END = re.compile(
+    r"[\u3400-\u9fff]{0,6}?(?:吗|么|嘛)?[？?]|[\u3400-\u9fff]{0,6}?(?:吗|么|嘛)(?![\u3400-\u9fff])"
+)
+# What the batch path's screen looks for in the folded text (a superset of the markers above).
+DISOWN_MARKS = re.compile(
+    r"违法|违规|犯罪|诈骗|虚假|欺诈|严肃|依法|从严|追究|移送|破获|审理|经查|记者调查|嫌疑人|被告人|警方|拘留|立案"
+)
+QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
+QUESTION_REACH = 16
 
 
-def condemned(text: str, end: int) -> bool:
-    """The hit ending at original ``end`` is followed, in its sentence, by a verdict that it is unlawful."""
-    hi = sentence_bounds(text, end, end)[1]
-    return _CONDEMNED.match(_fold_context(text[end:hi])) is not None
+def condemned(text: str, start: int, end: int) -> bool:
+    """The hit at original [start, end) is disowned by its own sentence: called unlawful, a rule with its
+    sanction, a case being reported, or a customer's question."""
+    slo, shi = sentence_bounds(text, start, end)
+    tail = _fold_context(text[end:shi])
+    if _CONDEMNED.match(tail) or _SANCTIONED.search(tail):
+        return True
+    if _CASE.search(_fold_context(text[slo:start])):
+        return True
+    before = _fold_context(text[max(slo, start - 6) : start])
+    if before.endswith(_ASKING):
+        clause_end = end
+        while clause_end < len(text) and clause_end < end + QUESTION_REACH and text[clause_end] not in "，,；;。！!\n":
+            clause_end += 1
+        if _QUESTION_END.match(text[end : clause_end + 1]):
+            return True
+    return False
 
 
 def mentioned(text: str, start: int, end: int, rules: ContextRules) -> bool:
@@ -347,16 +375,19 @@ def quote_screen(units: Units, starts: Offsets, dropped: Offsets | None = None) 
     return (last >= 0) & (opens.take(np.maximum(last, 0)) >= starts - _SCOPE)
 
 
-_CONDEMN_UNITS = _unit_table(CONDEMN_FIRST)
-
-
-def condemn_screen(units: Units, ends: Offsets) -> npt.NDArray[np.bool_]:
-    """Could ``condemned`` hold? Only with a verdict's first character within _SCOPE characters after the hit."""
-    marks = np.flatnonzero(_CONDEMN_UNITS.take(units))
-    if not len(marks):
-        return np.zeros(len(ends), dtype=bool)
-    first = np.searchsorted(marks, ends)
-    return (first < len(marks)) & (marks.take(np.minimum(first, len(marks) - 1)) < ends + _SCOPE)
+def condemn_screen(text: str, norm: Normalized, starts: Offsets, ends: Offsets) -> npt.NDArray[np.bool_]:
+    """Could ``condemned`` hold? Only with one of its markers (found in the folded text, as ``condemned`` reads
+    it) within _SCOPE characters of the hit — a sentence reaches no further — or a question mark just after it."""
+    out = np.zeros(len(starts), dtype=bool)
+    folded = np.fromiter((m.start() for m in DISOWN_MARKS.finditer(norm.text)), dtype=np.intp)
+    asked = np.fromiter((m.start() for m in QUESTION_MARKS.finditer(text)), dtype=np.intp)
+    for pos, before, after in ((norm.index.take(folded), _SCOPE, _SCOPE), (asked, 0, QUESTION_REACH)):
+        if not len(pos):
+            continue
+        first = np.searchsorted(pos, starts - before)
+        near = pos.take(np.minimum(first, len(pos) - 1))
+        out |= (first < len(pos)) & (near < ends + after)
+    return out
 
 
 def title_screen(units: Units, starts: Offsets, dropped: Offsets | None = None) -> npt.NDArray[np.bool_]:
@@ -391,10 +422,10 @@ def _last_units(words: tuple[str, ...]) -> npt.NDArray[np.bool_]:
     return _unit_table("".join(w[-1] for w in words if w))
 
 
-# A registered enterprise name after the hit, within the clause: 中国一拖集团有限公司. Han characters only, so the
-# name cannot run across punctuation or a line.
+# A registered enterprise name after the hit, within the clause: 中国一拖集团有限公司, 中华精工电气（西安）有限公司. Han
+# characters and the brackets of a place name only, so the name cannot run across punctuation or a line.
 _ENTERPRISE_NAME = re.compile(
-    r"[\u3400-\u9fff]{0,14}?(?:集团有限公司|集團有限公司|股份有限公司|有限责任公司|有限責任公司|有限公司|集团公司|集團公司|股份公司|集团|集團)"
+    r"[\u3400-\u9fff（）()]{0,18}?(?:集团有限公司|集團有限公司|股份有限公司|有限责任公司|有限責任公司|有限公司|集团公司|集團公司|股份公司|集团|集團)"
 )
 
 

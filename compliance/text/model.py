@@ -33,7 +33,7 @@ MAX_N = 3
 # Sentences end at these; a sentence longer than this is scored in windows of this many characters.
 _SENTENCE_END = re.compile(r"[。！？!?；;\n\r]+")
 _WINDOW = 160
-_MIN_FOLDED = 4  # shorter sentences carry too little to score
+_MIN_FOLDED = 6  # shorter sentences carry too little to score (学学过学 is not a claim)
 
 
 def ngram_counts(folded: str) -> Counter[str]:

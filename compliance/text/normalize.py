@@ -57,6 +57,11 @@ def _t2s_chars() -> dict[int, int]:
     return pairs
 
 
+# Variant forms OpenCC's traditional→simplified table leaves alone but posters use to dodge filters: 囯家认可
+# (囯, 圀, 囶, 囻 for 国), 証書 (the Japanese form of 證).
+_VARIANTS = {"囯": "国", "圀": "国", "囶": "国", "囻": "国", "証": "证"}
+
+
 def _is_kept(ch: str) -> bool:
     cat = unicodedata.category(ch)
     return cat[0] in "LN"
@@ -78,6 +83,7 @@ def fold_table() -> FoldTable:
         if not _is_kept(folded):
             continue
         out = t2s.get(ord(folded), ord(folded))
+        out = ord(_VARIANTS.get(chr(out), chr(out)))
         if out >= _BMP:
             continue
         lut[cp] = out

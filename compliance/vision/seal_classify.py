@@ -2,33 +2,107 @@
 
 A name that says company/school/association (有限公司, 学校, 培训中心, 协会 ...) is an issuer. Otherwise a name
 of an administrative organ (…局, …厅, …部, …委员会, 人民政府, 人力资源和社会保障, 市场监督管理 ...) is an organ's.
+
+Ring text comes out of the OCR with characters dropped and misread (人为海源和社会保 for 人力资源和社会保障).
+The long organ names are therefore also matched approximately: enough of the name's characters, in order,
+with few misreadings or gaps between them, and always some of the characters that only the organ's name has
+(社会保障, not the 人力资源 that many companies also carry). A company word that lies inside such a match is a
+misreading of the organ's name (中学人民共和国… is 中华人民共和国…), not evidence of a company; a company
+word anywhere else makes the seal an issuer's, whatever organ it names (某某有限公司工会委员会).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# An issuer that is a business, school or association. Checked first: "某某有限公司工会委员会" is a company's.
+# An issuer that is a business, school or association.
 COMPANY = re.compile(
     r"有限|公司|责任|股份|集团|企业|学校|学院|大学|中学|小学|幼儿园|培训|中心|协会|学会|研究院|研究所|"
     r"事务所|工作室|商会|联合会|基金会|俱乐部|医院|门诊|服务|经营部|门市部|营业部|科技|咨询|商行|店|书局"
 )
-# Administrative organs: names, and pieces of the long ones (OCR drops and garbles characters on curved
-# text: 人力资源和社会保障 comes back as 人为海源和社会保). 人力资源 alone is also a company's word, so it is
-# not evidence; neither is a bare 府 (天府 is a place name in many company names).
+SCHOOL = re.compile(r"学校|学院|大学|中学|小学|幼儿园")
+# Administrative organs: names, and pieces of the long ones that only they have. 人力资源 alone is also a
+# company's word, so it is not evidence; neither is a bare 府 (天府 is a place name in many company names).
 ORGAN_NAMES = re.compile(
     r"人民.?府|人民政|政府|委员会|委员|人力资源和?社会保障|资源和|和社会|社会保|保障[局厅部]|人社[局厅部]|"
-    r"市场监督管理|市场监管|监督管理|管理[局厅]|公安|法院|检察院|办公厅|办公室|教育[厅局部]|财政[局厅部]|税务|海关|"
+    r"市场监督管理|市场监管|监督管理|管理[局厅]|公安|法院|检察院|办公厅|办公室|教育[厅局部]|财政|税务|海关|"
     r"民政|司法[局厅部]|卫生健康|应急管理|生态环境|国务院|人民共和国"
 )
 # Organ names end so; only trusted on a reading of three characters or more (a fragment like 章局 is not one).
-ORGAN_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2,}(局|厅|部|委|署)$")
-SCHOOL = re.compile(r"学校|学院|大学|中学|小学|幼儿园")
+# Not 部: the ministries are named in full above, and a bare …部 is far more often a company's (服务部, 经营部,
+# with the 服 or 经 lost).
+ORGAN_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2,}(局|厅|委|署)$")
+
+
+@dataclass(frozen=True, slots=True)
+class OrganName:
+    """A long organ name matched approximately: at least ``need`` of its characters read in order, at most
+    ``slips`` misread, missing or extra characters among them, and at least ``key_need`` of ``key`` (the
+    characters no company name has) among those read."""
+
+    name: str
+    need: int
+    slips: int
+    key: str
+    key_need: int
+
+
+FUZZY_NAMES = (
+    OrganName("中华人民共和国", 5, 2, "共和国", 2),
+    OrganName("人力资源和社会保障", 5, 4, "社会保障", 2),
+    OrganName("市场监督管理", 5, 2, "监督", 1),
+    OrganName("人民政府", 3, 1, "政府", 1),
+    OrganName("教育委员会", 4, 1, "委", 1),
+)
 
 
 def _cjk(text: str) -> str:
     return "".join(_CJK.findall(text))
+
+
+def _align(pattern: str, text: str) -> tuple[int, int, int, int, str]:
+    """The best local alignment of ``pattern`` within ``text`` (Smith-Waterman: +2 a match, -1 a misread,
+    missing or extra character). Returns (matched, slips, start, end, matched pattern characters), where
+    start:end is the aligned stretch of ``text``."""
+    rows, cols = len(pattern) + 1, len(text) + 1
+    score = [[0] * cols for _ in range(rows)]
+    best, at = 0, (0, 0)
+    for i in range(1, rows):
+        for j in range(1, cols):
+            s = max(0, score[i - 1][j - 1] + (2 if pattern[i - 1] == text[j - 1] else -1),
+                    score[i - 1][j] - 1, score[i][j - 1] - 1)
+            score[i][j] = s
+            if s > best:
+                best, at = s, (i, j)
+    i, j = at
+    matched, slips, chars, end = 0, 0, [], at[1]
+    while i > 0 and j > 0 and score[i][j] > 0:
+        s = score[i][j]
+        if s == score[i - 1][j - 1] + (2 if pattern[i - 1] == text[j - 1] else -1):
+            if pattern[i - 1] == text[j - 1]:
+                matched += 1
+                chars.append(pattern[i - 1])
+            else:
+                slips += 1
+            i, j = i - 1, j - 1
+        elif s == score[i - 1][j] - 1:
+            slips, i = slips + 1, i - 1
+        else:
+            slips, j = slips + 1, j - 1
+    return matched, slips, j, end, "".join(chars)
+
+
+def organ_spans(name: str) -> list[tuple[int, int]]:
+    """Stretches of ``name`` (CJK only) that read as an organ's name, exactly or approximately."""
+    spans = [m.span() for m in ORGAN_NAMES.finditer(name)]
+    for organ in FUZZY_NAMES:
+        matched, slips, start, end, chars = _align(organ.name, name)
+        if (matched >= organ.need and slips <= organ.slips
+                and sum(ch in organ.key for ch in chars) >= organ.key_need):
+            spans.append((start, end))
+    return spans
 
 
 def classify(text: str) -> str:
@@ -37,10 +111,13 @@ def classify(text: str) -> str:
     name = _cjk(text)
     if not name:
         return "unknown"
-    if SCHOOL.search(name):
+    spans = organ_spans(name)
+    issuer = [m.group() for m in COMPANY.finditer(name)
+              if not any(m.start() < end and start < m.end() for start, end in spans)]
+    if any(SCHOOL.fullmatch(word) for word in issuer):
         return "school"
-    if COMPANY.search(name):
+    if issuer:
         return "company"
-    if ORGAN_NAMES.search(name) or ORGAN_SUFFIX.search(name):
+    if spans or ORGAN_SUFFIX.search(name):
         return "organ"
     return "unknown"

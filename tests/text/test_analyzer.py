@@ -393,3 +393,31 @@ def test_condemned_is_the_same_on_the_long_text_path(checker):
     text = ("警方提醒，替考、代考均属违法行为。" + "专业代考，名额有限。\n") * 150  # > 4000 characters
     found = checker.check_text(text).findings
     assert sum(f.evidence == "代考" for f in found) == 150  # the ads' 代考, not the warning's
+
+
+@pytest.mark.parametrize("text", [
+    "用户：能保证考过吗？客服：抱歉，这个我们不能承诺。",  # a customer's question
+    "对在认定中组织替考、代考以及泄露试题的，依照有关规定严肃处理。",  # a rule with its sanction
+    "警方破获一起组织考试作弊案，并安排“枪手”代考。",  # a case report
+])
+def test_a_sentence_that_disowns_the_claim(checker, text):
+    assert not checker.analyzer.analyze(text)
+
+
+def test_a_rhetorical_question_in_an_ad_is_still_a_claim(checker):
+    found = checker.analyzer.analyze("想一次通过吗？来我们这里，包过！")
+    assert {f.evidence for f in found} >= {"一次通过", "包过"}
+
+
+def test_variant_characters_fold_to_the_standard_ones(checker):
+    found = checker.analyzer.analyze("囯家认可 証書全囯通用")
+    assert {f.evidence for f in found} >= {"囯家认可", "全囯通用"}
+
+
+def test_disowning_is_the_same_on_the_long_text_path(checker):
+    block = ("用户：能保证考过吗？客服：不能承诺。警方破获一起作弊案，并安排“枪手”代考。"
+             "想一次通过吗？保证考过，代考服务。\n")
+    text = block * 80  # > 4000 characters: the vectorised path
+    evidence = [f.evidence for f in checker.check_text(text).findings]
+    assert evidence.count("保证考过") == 80 and evidence.count("代考服务") == 80
+    assert evidence.count("一次通过") == 80
