@@ -46,8 +46,6 @@ def model_findings(text: str, found: list[Finding], model: SentenceModel, rulese
 
 def _finding(text: str, start: int, end: int, cat: str, p: float, cues: list[str], model: SentenceModel,
              ruleset: RuleSet, page: int | None, origin: Origin) -> Finding:
-    while end > start and text[end - 1].isspace():
-        end -= 1
     category = Category(cat)
     info = ruleset.categories[category]
     rule_id = RULE_PREFIX + cat

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from compliance.text.normalize import fold
+from compliance.text.normalize import fold, fold_table
 
 MAX_N = 3
 # Sentences end at these; a sentence longer than this is scored in windows of this many characters.
@@ -56,13 +56,17 @@ class Sentence:
 def sentences(text: str) -> list[tuple[int, int]]:
     """Original [start, end) spans of the sentences of ``text``, long ones cut into windows, blank ones skipped."""
     spans: list[tuple[int, int]] = []
+    table = fold_table()
     pos = 0
     for m in [*_SENTENCE_END.finditer(text), None]:
         end = m.start() if m is not None else len(text)
         for lo in range(pos, end, _WINDOW):
             hi = min(end, lo + _WINDOW)
-            while lo < hi and text[lo].isspace():
+            # Evidence starts and ends on a real character, never on a separator (,包过 → 包过).
+            while lo < hi and not table.fold_char(text[lo]):
                 lo += 1
+            while hi > lo and not table.fold_char(text[hi - 1]):
+                hi -= 1
             if lo < hi:
                 spans.append((lo, hi))
         if m is not None:
