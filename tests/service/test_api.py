@@ -275,6 +275,8 @@ def test_job_reports_csv_and_html(api: Api):
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     html = r.text
     assert "保过承诺" in html and "零基础包过" in html and "广告法" in html and "汇总" in html
+    # Each finding says why it was raised (the rule's message), so a reader can weigh a review finding.
+    assert "明示保证通过考试或取得证书" in html
 
 
 def test_ownership_and_delete(api: Api):
