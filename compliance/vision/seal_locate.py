@@ -19,13 +19,15 @@ SCALE = 0.5  # search resolution
 MIN_DIAMETER, MAX_DIAMETER = 90, 700  # page pixels (a big title character is up to ~100 px)
 HOUGH_VOTES = 32  # accumulator threshold of the circle transform (half-size ink map)
 MAX_GUESSES = 12
+RULE_LENGTH = 240  # page pixels: longer than the straightest stretch of the biggest stamp's border
 # Shape tests, set on generated pages (seals vs red title characters, logos, emblems; see _ring_and_fill).
 MIN_RING = 0.38  # share of the outline covered by border runs of 30 degrees or more (partial stamps lose some)
 MAX_FILL = 0.65  # ink in the inner disc (the star fills about a third; a solid red disc fills it all)
 MAX_OUTSIDE = 0.2  # ink just outside the border (a seal's border is its edge)
 MIN_INSIDE = 0.005  # some ink inside (a plain red ring has none)
 MAX_BAND = 0.55  # ink in the ring-text band: text, not a solid red disc
-MAX_THICK = 0.14  # border thickness / radius
+MAX_THICK = 0.14  # border thickness / mean radius
+BLUR_WIDTH = 1.5  # half-size pixels a blurred border may be wider
 MAX_OTHER = 0.15  # strongly coloured, non-red pixels inside (gold, blue: emblems, badges, logos)
 
 
@@ -53,9 +55,15 @@ class Seal:
 def ink_map(rgb: np.ndarray) -> np.ndarray:
     """Red-ink strength in [0, 255] (uint8): redness R - max(G, B) after dividing out the paper colour.
 
-    Gold and orange print score low (their G is high); pale stamps still score 40-70. (Channel work goes
-    through cv2.split: numpy reductions over a 3-long last axis are ten times slower.)
+    Gold and orange print score low (their G is high); pale stamps still score 40-70.
     """
+    return _ink_and_colour(rgb)[0]
+
+
+def _ink_and_colour(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ink_map, colourfulness): the latter is max - min channel after dividing out the paper colour, so a
+    tinted paper is not "coloured". (Channel work goes through cv2.split: numpy reductions over a 3-long last
+    axis are ten times slower.)"""
     chans = cv2.split(rgb)
     step = max(1, rgb.shape[0] * rgb.shape[1] // 20000)
     # Paper colour: a high percentile per channel (most of a page is paper; ink is darker).
@@ -64,7 +72,8 @@ def ink_map(rgb: np.ndarray) -> np.ndarray:
     red = r - np.maximum(g, b)
     # Red ink over black print is black; over paper it keeps r high. Dark pixels are not seal ink.
     red[r < 90] = 0
-    return np.clip(red, 0, 255).astype(np.uint8)
+    colour = cv2.max(cv2.max(r, g), b) - cv2.min(cv2.min(r, g), b)
+    return np.clip(red, 0, 255).astype(np.uint8), colour
 
 
 INK = 25  # ink_map level that counts as stamp ink
@@ -78,33 +87,68 @@ def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal
     is refined by fitting an ellipse to the outermost ink along rays from its centre, then verified.
     """
     small = as_view(page).half(colour=True)
-    ink = ink_map(small)
+    ink, colour = _ink_and_colour(small)
     mask = (ink > INK).astype(np.uint8)
     if cv2.countNonZero(mask) < 50:
         return []
     # A page printed in one red ink (text and all) has no stamp to tell apart by colour: red "ink" is all
     # over it and there is hardly any print in another colour.
     ch = cv2.split(small)
-    lo, hi = cv2.min(cv2.min(ch[0], ch[1]), ch[2]), cv2.max(cv2.max(ch[0], ch[1]), ch[2])
+    lo = cv2.min(cv2.min(ch[0], ch[1]), ch[2])
     n_ink = cv2.countNonZero(mask)
     other_print = cv2.countNonZero(((lo < 150) & (mask == 0)).astype(np.uint8))
     if n_ink > 0.01 * mask.size and other_print < 0.1 * n_ink:
         return []
+    r_min, r_max = MIN_DIAMETER * SCALE / 2, MAX_DIAMETER * SCALE / 2
+    # Red rules and frames (certificates have them) run into stamps and merge with them into one blob: take
+    # out straight runs longer than any straight stretch of a stamp's border.
+    rules = _rules(mask, int(RULE_LENGTH * SCALE))
+    faint = (ink > INK // 2).astype(np.uint8)
+    if rules is not None:
+        mask[rules] = 0
+        faint[rules] = 0
     # Strongly coloured pixels that are not red ink (gold, blue, green): emblems, badges and logos are full
     # of them; a stamp's inside is paper, red ink and black print.
     near_ink = cv2.dilate(mask, np.ones((3, 3), np.uint8))  # the stamp's own soft edges are not "other"
-    other = ((cv2.subtract(hi, lo) > 70) & (near_ink == 0)).astype(np.uint8)
-    r_min, r_max = MIN_DIAMETER * SCALE / 2, MAX_DIAMETER * SCALE / 2
+    other = ((colour > 70) & (near_ink == 0)).astype(np.uint8)
+    found = _search(mask, faint, other, ink, r_min, r_max, hough=True)
+    # Pale stamps can stay under the ink level altogether: look again at half that level, away from the stamps
+    # already found (their own faint fringes would only find them again).
+    fainter = (ink > INK // 4).astype(np.uint8)
+    if rules is not None:
+        fainter[rules] = 0
+    found += [s for s in _search(faint, fainter, other, ink, r_min, r_max, hough=False)
+              if not any(_same_place(s, f) for f in found)]
+    found = [s for s in found if not (exclude and any(_centre_in(s, b) for b in exclude))]
+    # Several guesses land on one stamp, some with a worse outline (pulled out by red text next to it): the
+    # best-covered ring wins, the others around the same centre go.
+    found.sort(key=lambda s: -s.ring)
+    out: list[Seal] = []
+    for seal in found:
+        if not any(_same_place(seal, s) for s in out):
+            out.append(seal)
+    return out
+
+
+def _same_place(a: Seal, b: Seal) -> bool:
+    return abs(a.cx - b.cx) < 0.35 * max(b.w, b.h) and abs(a.cy - b.cy) < 0.35 * max(b.w, b.h)
+
+
+def _search(mask: np.ndarray, faint: np.ndarray, other: np.ndarray, ink: np.ndarray, r_min: float, r_max: float,
+            *, hough: bool) -> list[Seal]:
+    """Verified seal outlines in one ink mask (``faint``: the same ink at a lower level, for the inside)."""
     guesses: list[tuple[float, float, float]] = []
-    # Solid red areas (a flag, an emblem's disc) are no stamp and would flood the circle transform with edges
-    # (its cost grows with them): blank them out first. Rings and ring text are thin, so they stay.
-    solid = cv2.blur(mask.astype(np.float32), (11, 11)) > 0.6
-    src = ink.copy()
-    src[cv2.dilate(solid.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0] = 0
-    circles = cv2.HoughCircles(cv2.GaussianBlur(src, (0, 0), 1.5), cv2.HOUGH_GRADIENT, 1, r_min, param1=80,
-                               param2=HOUGH_VOTES, minRadius=int(r_min), maxRadius=int(r_max))
-    if circles is not None:
-        guesses += [(float(x), float(y), float(r)) for x, y, r in circles[0][:MAX_GUESSES]]
+    if hough:
+        # Solid red areas (a flag, an emblem's disc) are no stamp and would flood the circle transform with
+        # edges (its cost grows with them): blank them out first. Rings and ring text are thin, so they stay.
+        solid = cv2.blur(mask.astype(np.float32), (11, 11)) > 0.6
+        src = ink.copy()
+        src[cv2.dilate(solid.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0] = 0
+        src[(ink > INK) & (mask == 0)] = 0  # rule lines taken out of the mask are out of the transform too
+        circles = cv2.HoughCircles(cv2.GaussianBlur(src, (0, 0), 1.5), cv2.HOUGH_GRADIENT, 1, r_min, param1=80,
+                                   param2=HOUGH_VOTES, minRadius=int(r_min), maxRadius=int(r_max))
+        if circles is not None:
+            guesses += [(float(x), float(y), float(r)) for x, y, r in circles[0][:MAX_GUESSES]]
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     for k in range(1, n):
@@ -131,24 +175,25 @@ def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal
         # The guess's radius can be off (a circle through the ring text, a blob merged with a rule line): the
         # outline search is tried out to a few radii and the best verified ellipse kept.
         for grow in (1.0, 1.35, 1.8):
-            seal = _verified(mask, other, gx, gy, gr * grow, r_min, r_max)
+            seal = _verified(mask, faint, other, gx, gy, gr * grow, r_min, r_max)
             if seal is not None and (best is None or seal.ring > best.ring):
                 best = seal
-        if best is not None and not (exclude and any(_centre_in(best, b) for b in exclude)):
+        if best is not None:
             found.append(best)
-    # Several guesses land on one stamp, some with a worse outline (pulled out by red text next to it): the
-    # best-covered ring wins, the others around the same centre go.
-    found.sort(key=lambda s: -s.ring)
-    out: list[Seal] = []
-    for seal in found:
-        if not any(abs(seal.cx - s.cx) < 0.35 * max(s.w, s.h) and abs(seal.cy - s.cy) < 0.35 * max(s.w, s.h)
-                   for s in out):
-            out.append(seal)
-    return out
+    return found
 
 
-def _verified(mask: np.ndarray, other: np.ndarray, gx: float, gy: float, gr: float, r_min: float, r_max: float
-              ) -> Seal | None:
+def _rules(mask: np.ndarray, length: int) -> np.ndarray | None:
+    """Pixels of horizontal and vertical ink runs at least ``length`` long (widened a little), or None."""
+    runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    runs |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    if not runs.any():
+        return None
+    return cv2.dilate(runs, np.ones((3, 3), np.uint8)) > 0
+
+
+def _verified(mask: np.ndarray, faint: np.ndarray, other: np.ndarray, gx: float, gy: float, gr: float,
+              r_min: float, r_max: float) -> Seal | None:
     fit = _fit(mask, gx, gy, gr)
     if fit is None:
         return None
@@ -158,9 +203,16 @@ def _verified(mask: np.ndarray, other: np.ndarray, gx: float, gy: float, gr: flo
     ring, fill, outside, band, thick = _ring_and_fill(mask, cx, cy, ew, eh, ang)
     # Small outlines must be better rings: a big red title character is the usual impostor, and it is small.
     need = MIN_RING + 0.12 * float(np.clip((150 * SCALE - max(ew, eh)) / (50 * SCALE), 0, 1))
-    if (ring < need or fill > MAX_FILL or outside > MAX_OUTSIDE or max(fill, band) < MIN_INSIDE
-            or band > MAX_BAND or thick > MAX_THICK):
+    # The border's width against the outline's mean radius; blur widens every line by about as much whatever
+    # its size, so small stamps get that on top.
+    max_thick = MAX_THICK * (ew + eh) / 4 + BLUR_WIDTH
+    if (ring < need or fill > MAX_FILL or outside > MAX_OUTSIDE or band > MAX_BAND or thick > max_thick):
         return None
+    if max(fill, band) < MIN_INSIDE:
+        # A pale stamp's text can stay under the ink level its border reaches: look again at half that level.
+        _, fill, _, band, _ = _ring_and_fill(faint, cx, cy, ew, eh, ang)
+        if max(fill, band) < MIN_INSIDE:
+            return None
     theta = np.linspace(0, 2 * np.pi, 60, endpoint=False)[None, :]
     xs, ys = _ellipse_points(cx, cy, ew, eh, ang, np.linspace(0.1, 0.85, 8)[:, None], theta)
     if float(np.mean(cv2.remap(other, xs, ys, cv2.INTER_NEAREST, borderValue=0))) > MAX_OTHER:
@@ -270,13 +322,13 @@ def _inset_points(cx: float, cy: float, w: float, h: float, ang: float, depth: n
 
 def _ring_and_fill(mask: np.ndarray, cx: float, cy: float, w: float, h: float, ang: float
                    ) -> tuple[float, float, float, float, float]:
-    """Shape evidence for a fitted ellipse: (ring, fill, outside, band, thickness).
+    """Shape evidence for a fitted ellipse: (ring, fill, outside, band, thickness in pixels).
 
     ring: the best share of angles with ink at one radius (+-0.02) near the outline, counting only runs of
     30 degrees or more: a stamp's border is a continuous curve, while the strokes of a big red character meet
     a circle in short pieces. fill: ink in the inner disc (0-45% of the radius: the star, centre text).
     outside: ink just outside the border. band: ink in the ring-text band (50-85%). thickness: the border's
-    median radial extent as a share of the radius (stamps have thin borders, characters thick strokes).
+    median radial extent (stamps have thin borders, characters thick strokes).
     """
     theta = np.linspace(0, 2 * np.pi, 120, endpoint=False)[None, :]
     rho = np.linspace(0.84, 1.08, 25)[:, None]
@@ -287,7 +339,11 @@ def _ring_and_fill(mask: np.ndarray, cx: float, cy: float, w: float, h: float, a
     best = int(np.argmax(covers))
     ring = float(covers[best])
     on_ring = near[best]
-    thickness = float(np.median(hit[:, on_ring].sum(axis=0)) * 0.01) if on_ring.any() else 1.0
+    # Radial extent of the border in pixels (one rho step is 1% of the local radius, which on an oval
+    # differs round the outline).
+    local_r = np.hypot(w / 2 * np.cos(theta[0]), h / 2 * np.sin(theta[0]))
+    steps = hit[:, on_ring].sum(axis=0) * 0.01 * local_r[on_ring]
+    thickness = float(np.median(steps)) if on_ring.any() else float(w + h)
 
     def share(lo: float, hi: float, n: int) -> float:
         xs, ys = _ellipse_points(cx, cy, w, h, ang, np.linspace(lo, hi, n)[:, None], theta)
