@@ -23,7 +23,7 @@ REPORTING = frozenset({
     "承诺的", "等承诺", "虚假宣传", "违法宣传", "违规宣传", "等虚假", "等违法", "等违规", "违法广告", "违规广告",
     "噱头", "旗号", "名义", "为名", "话术", "误导", "违法", "违规", "不实", "夸大", "涉嫌", "投诉", "举报", "当事人",
     "曝光", "不要相信", "不要轻信", "请勿轻信", "切勿轻信", "切勿相信", "请勿相信", "勿信", "骗取", "实为", "山寨",
-    "冒牌", "假证", "假冒", "出售假", "售卖假", "伪造", "编造",
+    "冒牌", "假证", "假冒", "出售假", "售卖假", "伪造", "编造", "反映", "消委会", "消费者协会", "调解",
 })
 NOTE = "reported in a complaint: a claim attributed to the body complained about, to be verified"
 
@@ -33,6 +33,7 @@ def complaint_rules(ruleset: RuleSet) -> RuleSet:
     context = ctx.model_copy(update={
         "prohibition_markers": [w for w in ctx.prohibition_markers if w not in REPORTING],
         "mention_markers": [w for w in ctx.mention_markers if w not in REPORTING],
+        "case_markers": [w for w in ctx.case_markers if w not in REPORTING],
     })
     return replace(ruleset, context=context)
 

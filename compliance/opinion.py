@@ -31,8 +31,9 @@ def model_findings(text: str, found: list[Finding], model: SentenceModel, rulese
         raised = [c for c, th in model.thresholds.items() if sent.scores[c] >= th]
         if not raised:
             continue
-        if context.prohibition.search(fold(text[sent.start : sent.end])):
-            continue  # 严禁…, 警方提醒…, 记者调查…: the claim is quoted to be condemned
+        folded = fold(text[sent.start : sent.end])
+        if context.prohibition.search(folded) or (context.case is not None and context.case.search(folded)):
+            continue  # 严禁…, 警方提醒…, 市民反映…: the claim is quoted to be condemned or reported
         for cat in raised:
             if cat in skip:
                 continue

@@ -100,6 +100,11 @@ class Rule(_Strict):
         description="a hit that begins a registered enterprise name (中国一拖集团有限公司) is for review: such names "
         "need approval, so the registry, not the text, decides",
     )
+    enterprise_name_ignore: bool = Field(
+        False,
+        description="a hit that begins a registered enterprise name (郑州市第一建筑工程有限责任公司) is part of the "
+        "name, not a claim",
+    )
     status: str = Field("violation", pattern="^(violation|review)$")
     # "observation": what the rule finds is lawful for some issuers and not for others (职业技能等级证书: filed
     # evaluation bodies only), so text alone cannot make it a finding. It is reported under the report's
@@ -137,6 +142,8 @@ class ContextFile(_Strict):
     official_title_suffixes: list[str]
     official_document_markers: list[str]
     commercial_markers: list[str]
+    # A sentence that reports a case (警方破获…, 法院审理查明…, 市民反映…): every claim in it is reported.
+    case_markers: list[str] = Field(default_factory=list)
 
 
 class RuleFile(_Strict):

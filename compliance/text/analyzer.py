@@ -361,6 +361,8 @@ class TextAnalyzer:
 
         if not accepted and self._exempt(text, norm, comp, s, os_, oe, official):
             return None
+        if not accepted and rule.enterprise_name_ignore and begins_enterprise_name(text, oe):
+            return None
 
         if evidence != cand.term and "pinyin" not in " ".join(notes):
             if norm.text[s:e] == cand.term and evidence.replace(" ", "") != cand.term:

@@ -126,6 +126,7 @@ class BatchPlan:
         self._mode = np.array([_MODE[c.rule.boundary] for c in rules], dtype=np.intp)
         self._review = np.array([Status(c.rule.status) is Status.REVIEW for c in rules], dtype=bool)
         self._enterprise = np.array([c.rule.enterprise_name_review for c in rules], dtype=bool)
+        self._enterprise_ignore = np.array([c.rule.enterprise_name_ignore for c in rules], dtype=bool)
         self._breaks = np.array([c.rule.breaks for c in rules], dtype=bool)
         self._ex_negation = np.array([c.exempt_negation for c in rules], dtype=bool)
         self._ex_doc = np.array([c.exempt_doc_number for c in rules], dtype=bool)
@@ -490,11 +491,15 @@ class BatchPlan:
             lo, _ = clause_bounds_batch(units, o_s, o_e, breaks)
             prohibited = markers.between(phrase_starts_batch(units, o_s, lo, dropped), cs.take(idx))
             alive[idx[prohibited]] = False
-            screened = quote_screen(units, o_s, dropped) | condemn_screen(text, norm, o_s, o_e)
+            screened = quote_screen(units, o_s, dropped) | condemn_screen(text, norm, o_s, o_e, an.context)
             sus = np.flatnonzero(~prohibited & screened)
             for i, a, b in zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), strict=True):
-                if condemned(text, a, b) or mentioned(text, a, b, an.context):
+                if condemned(text, a, b, an.context) or mentioned(text, a, b, an.context):
                     alive[i] = False
+        # Part of an enterprise's registered name, for the rules that say so (郑州市第一建筑工程有限责任公司).
+        for i in np.flatnonzero(alive & self._enterprise_ignore.take(crule)).tolist():
+            if begins_enterprise_name(text, int(oe[i])):
+                alive[i] = False
         return alive, os_, oe
 
 

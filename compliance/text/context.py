@@ -47,6 +47,9 @@ class ContextRules:
     title_suffixes: tuple[str, ...]
     official_markers: tuple[str, ...]
     commercial_markers: tuple[str, ...]
+    case: re.Pattern[str] | None = None
+    # The batch screen for ``condemned``: its fixed verdict and sanction words and the case markers, folded.
+    disown_marks: re.Pattern[str] | None = None
 
     @classmethod
     def from_file(cls, ctx: ContextFile) -> ContextRules:
@@ -58,6 +61,8 @@ class ContextRules:
             title_suffixes=tuple(fold(s) for s in ctx.official_title_suffixes),
             official_markers=tuple(dict.fromkeys(fold(s) for s in ctx.official_document_markers)),
             commercial_markers=tuple(dict.fromkeys(fold(s) for s in ctx.commercial_markers)),
+            case=_alternation(ctx.case_markers) if ctx.case_markers else None,
+            disown_marks=_alternation([*_DISOWN_WORDS, *ctx.case_markers]),
         )
 
 
@@ -152,7 +157,7 @@ def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
     plo = phrase_start(text, start, clause_bounds(text, start, end)[0])
     if plo < start and rules.prohibition.search(_fold_context(text[plo:start])):
         return "prohibition"
-    if condemned(text, start, end):
+    if condemned(text, start, end, rules):
         return "disowned"
     return "mention" if mentioned(text, start, end, rules) else None
 
@@ -167,29 +172,27 @@ _CONDEMNED = re.compile(
 _SANCTIONED = re.compile(
     r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安)"
 )
-# - It reports a case: 警方破获…, 法院审理查明…, 记者调查发现… (the marker anywhere before the hit in the sentence).
-_CASE = re.compile(r"破获|审理查明|经查|记者调查|犯罪嫌疑人|被告人|警方通报|刑事拘留|立案调查|立案侦查")
+# - It reports a case: 警方破获…, 法院审理查明…, 记者调查发现… (ContextRules.case, from the context file: a
+#   complaint's reading leaves out the words a complainant uses, such as 反映).
 # - A customer asks whether it can be had: 能保证考过吗？ (the asking word right before, the question right after).
 _ASKING = ("能", "可以", "可不可以", "能不能", "会不会", "是不是", "有没有", "能否")
 _QUESTION_END = re.compile(
     r"[\u3400-\u9fff]{0,6}?(?:吗|么|嘛)?[？?]|[\u3400-\u9fff]{0,6}?(?:吗|么|嘛)(?![\u3400-\u9fff])"
 )
-# What the batch path's screen looks for in the folded text (a superset of the markers above).
-DISOWN_MARKS = re.compile(
-    r"违法|违规|犯罪|诈骗|虚假|欺诈|严肃|依法|从严|追究|移送|破获|审理|经查|记者调查|嫌疑人|被告人|警方|拘留|立案"
-)
+# What the batch path's screen looks for in the folded text (with the case markers: a superset of the above).
+_DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "严肃", "依法", "从严", "追究", "移送")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
 
 
-def condemned(text: str, start: int, end: int) -> bool:
+def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
     """The hit at original [start, end) is disowned by its own sentence: called unlawful, a rule with its
     sanction, a case being reported, or a customer's question."""
     slo, shi = sentence_bounds(text, start, end)
     tail = _fold_context(text[end:shi])
     if _CONDEMNED.match(tail) or _SANCTIONED.search(tail):
         return True
-    if _CASE.search(_fold_context(text[slo:start])):
+    if rules.case is not None and rules.case.search(_fold_context(text[slo:start])):
         return True
     before = _fold_context(text[max(slo, start - 6) : start])
     if before.endswith(_ASKING):
@@ -375,11 +378,13 @@ def quote_screen(units: Units, starts: Offsets, dropped: Offsets | None = None) 
     return (last >= 0) & (opens.take(np.maximum(last, 0)) >= starts - _SCOPE)
 
 
-def condemn_screen(text: str, norm: Normalized, starts: Offsets, ends: Offsets) -> npt.NDArray[np.bool_]:
+def condemn_screen(text: str, norm: Normalized, starts: Offsets, ends: Offsets,
+                   rules: ContextRules) -> npt.NDArray[np.bool_]:
     """Could ``condemned`` hold? Only with one of its markers (found in the folded text, as ``condemned`` reads
     it) within _SCOPE characters of the hit — a sentence reaches no further — or a question mark just after it."""
     out = np.zeros(len(starts), dtype=bool)
-    folded = np.fromiter((m.start() for m in DISOWN_MARKS.finditer(norm.text)), dtype=np.intp)
+    assert rules.disown_marks is not None
+    folded = np.fromiter((m.start() for m in rules.disown_marks.finditer(norm.text)), dtype=np.intp)
     asked = np.fromiter((m.start() for m in QUESTION_MARKS.finditer(text)), dtype=np.intp)
     for pos, before, after in ((norm.index.take(folded), _SCOPE, _SCOPE), (asked, 0, QUESTION_REACH)):
         if not len(pos):

@@ -421,3 +421,14 @@ def test_disowning_is_the_same_on_the_long_text_path(checker):
     evidence = [f.evidence for f in checker.check_text(text).findings]
     assert evidence.count("保证考过") == 80 and evidence.count("代考服务") == 80
     assert evidence.count("一次通过") == 80
+
+
+def test_an_ordinal_in_a_company_name_is_not_a_claim(checker):
+    assert not checker.analyzer.analyze("评价机构：郑州市第一建筑工程有限责任公司")
+    assert "absolute_claim" in _categories(checker.analyzer.analyze("全市第一的培训机构"))
+
+
+def test_a_reported_case_is_not_a_claim_but_a_complaint_reports_it(checker):
+    text = "市民李女士反映，她在某平台报名“保过班”后两次考试均未通过，机构拒不退费。"
+    assert not checker.check_text(text).findings
+    assert "guarantee_pass" in _categories(checker.check_complaint(text).findings)
