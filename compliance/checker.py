@@ -21,6 +21,7 @@ from compliance.settings import Settings
 from compliance.text.analyzer import TextAnalyzer
 from compliance.text.context import official_document
 from compliance.text.model import load_model
+from compliance.text.pinyin_read import pinyin_findings
 from compliance.text.stream import StreamResult, analyze_stream
 from compliance.verdict import verdict_of_counts
 
@@ -278,15 +279,20 @@ class Checker:
 
     def _second_opinion(self, found: StreamResult, text: str, *, page: int | None, origin: Origin, official: bool,
                         room: int | None = None) -> None:
-        """Add the sentence model's review findings to ``found`` (counts and statuses too), for pages short enough."""
-        if not self.settings.text_model or len(text) > self.settings.text_model_max_chars:
+        """For pages short enough: pinyin read back into characters (七天拿zheng), then the sentence model's review
+        findings; both added to ``found`` with counts and statuses."""
+        if len(text) > self.settings.text_model_max_chars:
             return
-        model = load_model()
-        if model is None:
-            return
-        skip = frozenset(found.counts) if found.truncated else frozenset()
-        extra = model_findings(text, found.findings, model, self.ruleset, self.analyzer.context, page=page,
-                               origin=origin, official=official, skip=skip)
+        extra: list[Finding] = []
+        if self.settings.pinyin_reading and not found.truncated:
+            for f in pinyin_findings(self.analyzer, text, found.findings, official=official):
+                f.location.page, f.location.origin = page, origin
+                extra.append(f)
+        model = load_model() if self.settings.text_model else None
+        if model is not None:
+            skip = frozenset(found.counts) if found.truncated else frozenset()
+            extra += model_findings(text, found.findings + extra, model, self.ruleset, self.analyzer.context,
+                                    page=page, origin=origin, official=official, skip=skip)
         room = self.settings.max_findings if room is None else room
         for f in extra:
             found.counts[f.category.value] = found.counts.get(f.category.value, 0) + 1

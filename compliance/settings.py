@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     vision_seals: bool = Field(True, description="mark detector: red seals, their text read and classified")
     text_model: bool = Field(True, description="statistical second opinion on paraphrased claims (review findings)")
     text_model_max_chars: int = Field(20_000, ge=0, description="pages longer than this get the rules only")
+    pinyin_reading: bool = Field(True, description="read pinyin runs as characters for the patterns (七天拿zheng)")
     max_pdf_pages: int = Field(500, ge=1, description="PDFs with more pages get an error report")
     max_archive_entries: int = Field(20_000, ge=1, description="files in one archive (nested ones included)")
     max_archive_bytes: int = Field(4 * 1024**3, ge=1, description="total unpacked bytes of one archive")

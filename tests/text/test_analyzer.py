@@ -432,3 +432,25 @@ def test_a_reported_case_is_not_a_claim_but_a_complaint_reports_it(checker):
     text = "市民李女士反映，她在某平台报名“保过班”后两次考试均未通过，机构拒不退费。"
     assert not checker.check_text(text).findings
     assert "guarantee_pass" in _categories(checker.check_complaint(text).findings)
+
+
+@pytest.mark.parametrize(("text", "rule", "evidence"), [
+    ("七天拿zheng，速来", "guarantee_pass.fast_certificate", "七天拿zheng"),
+    ("育婴师证 一周na证", "guarantee_pass.fast_certificate", "一周na证"),
+    ("叉车证ＳＡＮ天拿证", "guarantee_pass.fast_certificate", "ＳＡＮ天拿证"),  # full-width pinyin for 三
+    ("叉车证ＸＹＺ天拿证", None, None),  # letters that are no reading of a rule's character: nothing is read
+])
+def test_pinyin_is_read_back_into_characters_for_the_patterns(checker, text, rule, evidence):
+    found = checker.check_text(text).findings
+    if rule is None:
+        assert not [f for f in found if any("pinyin read" in n for n in f.notes)]
+        return
+    hit = [f for f in found if f.rule_id == rule]
+    assert [f.evidence for f in hit] == [evidence]
+    f = hit[0]
+    assert text[f.location.start:f.location.end] == evidence
+    assert any(n.startswith("pinyin read as characters") for n in f.notes)
+
+
+def test_latin_words_are_not_read_as_pinyin(checker):
+    assert not checker.check_text("在Taobao上买的书，今天到了。Python培训班周六上课。").findings
