@@ -605,15 +605,15 @@ class _Fences:
     def around(self, rid: int, start: int, end: int) -> list[tuple[int, int, int]]:
         """The phrases of rule ``rid`` holding [start, end), in the automaton's order (for _judge)."""
         if self._by_rule is None:
-            by_rule: dict[int, tuple[list[int], list[tuple[int, int, int, int]]]] = {}
-            rows = sorted(zip(self._rules.tolist(), self._starts.tolist(), range(len(self._starts)),
-                              self._ends.tolist(), self._roles.tolist(), strict=True))
-            for r, fs, order, fe, kind in rows:
-                keys, items = by_rule.setdefault(r, ([], []))
-                keys.append(fs)
-                items.append((order, fs, fe, kind))
-            self._by_rule = by_rule
-        keys, items = self._by_rule.get(rid, ([], []))
+            self._by_rule = {}
+        if rid not in self._by_rule:
+            # Only the rules of built findings are asked for: index each on first use (numpy), not all up front.
+            mine = np.flatnonzero(self._rules == rid)
+            mine = mine[np.argsort(self._starts.take(mine), kind="stable")]
+            keys = self._starts.take(mine).tolist()
+            self._by_rule[rid] = (keys, list(zip(mine.tolist(), keys, self._ends.take(mine).tolist(),
+                                                 self._roles.take(mine).tolist(), strict=True)))
+        keys, items = self._by_rule[rid]
         lo, hi = bisect.bisect_left(keys, end - self._longest), bisect.bisect_right(keys, start)
         holding = sorted(item for item in items[lo:hi] if item[2] >= end)
         return [(fs, fe, kind) for _, fs, fe, kind in holding]
