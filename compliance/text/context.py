@@ -430,7 +430,7 @@ def _last_units(words: tuple[str, ...]) -> npt.NDArray[np.bool_]:
 # A registered enterprise name after the hit, within the clause: 中国一拖集团有限公司, 中华精工电气（西安）有限公司. Han
 # characters and the brackets of a place name only, so the name cannot run across punctuation or a line.
 _ENTERPRISE_NAME = re.compile(
-    r"[\u3400-\u9fff（）()]{0,18}?(?:集团有限公司|集團有限公司|股份有限公司|有限责任公司|有限責任公司|有限公司|集团公司|集團公司|股份公司|集团|集團)"
+    r"[\u3400-\u9fff（）()]{0,18}?(?:集团有限公司|集團有限公司|股份有限公司|有限责任公司|有限責任公司|有限公司|集团公司|集團公司|股份公司|集团|集團|出版社|出版集团)"
 )
 
 
