@@ -24,10 +24,10 @@ import numpy as np
 
 from compliance.contract import Category
 from compliance.vision.base import Box, VisionHit
-from compliance.vision.seal_classify import classify
+from compliance.vision.seal_classify import classify, classify_read
 from compliance.vision.seal_ink import unmix
 from compliance.vision.seal_locate import Seal, find, ink_map
-from compliance.vision.seal_read import read
+from compliance.vision.seal_read import read, read_seal
 from compliance.vision.seal_unwrap import unwrap
 from compliance.vision.view import View, as_view
 
@@ -63,12 +63,12 @@ def detect(page: View | np.ndarray, *, ocr: Any = None, exclude: list[Box] | Non
         shape = float(min(1.0, 0.55 + seal.ring / 2))
         ring = centre = ""
         conf = 0.0
+        spots: dict[str, float] = {}
         if ocr is not None:
-            ring, centre, conf = read(ocr, view, seal)
+            reading = read_seal(ocr, view, seal)
+            ring, centre, conf, spots = reading.ring, reading.centre, reading.confidence, reading.spots
         text = ring + (" " + centre if centre and ring else centre)
-        kind = classify(ring) if ring else "unknown"
-        if kind == "unknown" and ring and centre:
-            kind = classify(text)
+        kind = classify_read(ring, centre, spots)
         if kind == "organ":
             c = round(shape * max(conf, 0.5), 3)
             hits.append(VisionHit(Category.ORGAN_MARK, seal.box, c, "organ_seal", text, "violation"))

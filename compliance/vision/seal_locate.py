@@ -253,7 +253,7 @@ def _fit(mask: np.ndarray, cx: float, cy: float, r: float) -> tuple | None:
             keep = first[err[first] < tol]
             if len(keep) < 12:
                 break
-            new = cv2.fitEllipse(pts[keep])
+            new = _simplest_fit(pts[keep])
             if min(new[1]) <= 2 or max(new[1]) > 4 * r:
                 break
             fit = new
@@ -261,6 +261,32 @@ def _fit(mask: np.ndarray, cx: float, cy: float, r: float) -> tuple | None:
         if support > best_support and fit[1][0] != 2 * r * start:
             best, best_support = fit, support
     return best if best_support >= 24 else None
+
+
+def _simplest_fit(pts: np.ndarray, tol: float = 0.05) -> tuple:
+    """An ellipse through ``pts`` (cv2.fitEllipse convention), or a circle when a circle fits them nearly as
+    well. Most seals are round, and the arc left of a partly inked stamp fits a narrow ellipse as well as
+    its circle: without this, half a round stamp comes out as an oval of half its width."""
+    ellipse = cv2.fitEllipse(pts)
+    circle = _circle_fit(pts)
+    if circle is None:
+        return ellipse
+    on_ellipse = int(np.sum(np.abs(_norm_radius(pts, ellipse) - 1) < tol))
+    on_circle = int(np.sum(np.abs(_norm_radius(pts, circle) - 1) < tol))
+    return circle if on_circle >= 0.9 * on_ellipse else ellipse
+
+
+def _circle_fit(pts: np.ndarray) -> tuple | None:
+    """Least-squares circle (Kasa) through ``pts``, as ((cx, cy), (d, d), 0), or None if degenerate."""
+    x, y = pts[:, 0].astype(np.float64), pts[:, 1].astype(np.float64)
+    a = np.stack([x, y, np.ones_like(x)], axis=1)
+    sol, *_ = np.linalg.lstsq(a, x * x + y * y, rcond=None)
+    cx, cy = sol[0] / 2, sol[1] / 2
+    r2 = sol[2] + cx * cx + cy * cy
+    if not np.isfinite(r2) or r2 <= 1:
+        return None
+    d = 2 * float(np.sqrt(r2))
+    return ((float(cx), float(cy)), (d, d), 0.0)
 
 
 def _norm_radius(pts: np.ndarray, fit: tuple) -> np.ndarray:

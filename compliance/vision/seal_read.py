@@ -10,13 +10,15 @@ not mix into the seal's text.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
 import numpy as np
 from PIL import Image
 
-from compliance.vision.line_ocr import line_reader
+from compliance.vision.line_ocr import Lattice, line_reader
+from compliance.vision.seal_classify import SPOT_CHARS, SPOT_ISSUER, SPOT_ORGAN
 from compliance.vision.seal_locate import Seal
 from compliance.vision.seal_unwrap import Ring, cut, ring
 from compliance.vision.view import View
@@ -51,8 +53,24 @@ def _read(ocr: Any, grey: np.ndarray) -> tuple[str, float]:
     return _join(_lines(ocr, grey))
 
 
+@dataclass(slots=True)
+class SealReading:
+    ring: str  # the ring text as read (CJK characters only)
+    centre: str
+    confidence: float
+    # How near the recogniser came to each of seal_classify's SPOT words on the ring (see line_ocr.Lattice);
+    # empty when the backend reads no single lines.
+    spots: dict[str, float] = field(default_factory=dict)
+
+
 def read(ocr: Any, page: View | np.ndarray, seal: Seal) -> tuple[str, str, float]:
-    """(ring text, centre text, confidence) of a seal.
+    """(ring text, centre text, confidence) of a seal (see read_seal)."""
+    reading = read_seal(ocr, page, seal)
+    return reading.ring, reading.centre, reading.confidence
+
+
+def read_seal(ocr: Any, page: View | np.ndarray, seal: Seal) -> SealReading:
+    """A seal's ring and centre text.
 
     The ring strip is read as cut and turned over (text along the lower arc, read the other way round);
     when that reads poorly, the strip is cut at the second candidate gap too. The best reading (most
@@ -61,22 +79,27 @@ def read(ocr: Any, page: View | np.ndarray, seal: Seal) -> tuple[str, str, float
     """
     r = ring(page, seal)
     best: tuple[str, float, tuple[int, int]] = ("", 0.0, r.gaps[0])
+    lattice: Lattice | None = None
     line = line_reader(ocr)
     if line is not None:
         for gap in r.gaps[:2]:
             strip, _, _ = cut(r, gap)
             for pic in (strip, strip[::-1, ::-1]):
-                raw, conf = line(pic)
-                text = _cjk(raw)
-                if text and len(text) * conf > len(best[0]) * best[1]:
-                    best = (text, conf, gap)
+                got = line(pic, SPOT_CHARS)
+                text = _cjk(got.text)
+                if text and len(text) * got.confidence > len(best[0]) * best[1]:
+                    best, lattice = (text, got.confidence, gap), got.lattice
             if len(best[0]) >= 4 and best[1] >= 0.8:
                 break
     if len(best[0]) < 2:
-        best = _read_as_page(ocr, r)
+        best, lattice = _read_as_page(ocr, r), None
     _, centre, _ = cut(r, best[2])
     centre_text, _ = _read(ocr, centre)
-    return best[0], centre_text, best[1]
+    spots: dict[str, float] = {}
+    if lattice is not None:
+        words = SPOT_ORGAN + SPOT_ISSUER
+        spots = dict(zip(words, lattice.word_scores(words), strict=True))
+    return SealReading(best[0], centre_text, best[1], spots)
 
 
 def _read_as_page(ocr: Any, r: Ring) -> tuple[str, float, tuple[int, int]]:

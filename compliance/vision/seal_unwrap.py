@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from compliance.vision.seal_ink import unmix
-from compliance.vision.seal_locate import INK, Seal, _ellipse_points, _inset_points
+from compliance.vision.seal_locate import INK, Seal, _ellipse_points, _inset_points, _simplest_fit
 from compliance.vision.view import View, as_view
 
 STRIP_H = 48  # unwrapped text band height, pixels: the recogniser reads lines 48 px high
@@ -114,7 +114,7 @@ def _refine(ink: np.ndarray, cx: float, cy: float, seal: Seal) -> tuple[float, f
     for _ in range(3):
         if len(pts) < 12:
             break
-        (ex, ey), (ew, eh), ang = cv2.fitEllipse(pts)
+        (ex, ey), (ew, eh), ang = _simplest_fit(pts, 0.04)
         if min(ew, eh) < 0.7 * min(seal.w, seal.h) or max(ew, eh) > 1.3 * max(seal.w, seal.h):
             break
         fit = (ex, ey, ew, eh, ang)
