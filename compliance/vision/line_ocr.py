@@ -24,7 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-PAD_Y, PAD_X = 6, 12  # px of paper round the strip: the recogniser was trained on crops with a margin
+PAD_Y, PAD_X = 2, 12  # px of paper round the strip: the recogniser was trained on crops with a margin
 FLOOR = -18.0  # log-probability ratio given to a character the recogniser gave (almost) nothing
 
 

@@ -30,9 +30,12 @@ STRIP_H = 48  # unwrapped text band height, pixels: the recogniser reads lines 4
 DEEP_OUT, DEEP_IN = -0.05, 0.75  # the unwrapped range searched for the border and the text
 BORDER_MAX = 0.16  # the border line lies within this depth
 BAND_OUT, BAND_IN = 0.11, 0.5  # the text band when the ink does not show one
+GAP_ROWS = (0.14, 0.32)  # depths whose quiet run is the gap between the text's ends
 BAND_MIN, BAND_MAX = 0.12, 0.6  # plausible text band heights
 BOOST_MAX = 4.0  # a faded side is brought up at most this much (beyond it, it is noise)
 RULE_SHARE = 0.55  # a straight ink run this long (share of the short axis) is a rule line, not a stroke
+BORDER_SAMPLES = 12  # rays are sampled every 0.5% of the radius: a border is at most this many deep
+TEXT_MARGIN = 0.1  # the text band is widened by this share of its height at each side
 
 
 @dataclass(slots=True)
@@ -63,8 +66,9 @@ def ring(page: View | np.ndarray, seal: Seal) -> Ring:
     depths = np.linspace(DEEP_OUT, DEEP_IN, n_rows)
     xs, ys = _inset_points(cx, cy, w, h, ang, depths[:, None] * short, theta[None, :])
     deep = _evened(cv2.remap(ink, xs, ys, cv2.INTER_LINEAR, borderValue=0).astype(np.float32), depths)
-    # The gap first, on the usual band's middle rows (the border line and the centre text stay out of it).
-    mid = (depths >= BAND_OUT + 0.08) & (depths <= BAND_IN - 0.08)
+    # The gap first, on the outer rows of the usual band: ring text reaches them all round, while the border
+    # line stays outside them and centre text that comes close to the ring (合同专用章 under a long name) inside.
+    mid = (depths >= GAP_ROWS[0]) & (depths <= GAP_ROWS[1])
     col = _circular_blur(deep[mid].mean(axis=0), n_theta / 150)
     low = col < 0.3 * float(np.percentile(col, 90) or 1)
     gaps = _gaps(low, theta, cx, cy, w, h, ang)
@@ -97,19 +101,30 @@ def _without_rules(ink: np.ndarray, short_axis: float) -> np.ndarray:
 
 
 def _refine(ink: np.ndarray, cx: float, cy: float, seal: Seal) -> tuple[float, float, float, float, float]:
-    """The seal's outline fitted again at full resolution: the outermost ink along rays, within 0.8-1.2 of
-    the coarse ellipse, points off the fit dropped. Returns (cx, cy, w, h, angle) in the crop's pixels."""
+    """The seal's outline fitted again at full resolution, through the middle of its border line.
+
+    Along rays within 0.8-1.2 of the coarse ellipse, the border is the outermost run of strong ink; its
+    peak (not its outer edge, which blur and JPEG move with the ink's strength) is taken, and an ellipse
+    (or circle, see _simplest_fit) fitted with points off it dropped. Returns (cx, cy, w, h, angle) in the
+    crop's pixels.
+    """
     theta = np.linspace(0, 2 * np.pi, 180, endpoint=False)
-    rho = np.linspace(0.8, 1.2, 81)[:, None]
-    xs, ys = _ellipse_points(cx, cy, seal.w, seal.h, seal.angle, rho, theta[None, :])
-    hit = cv2.remap(ink, xs, ys, cv2.INTER_LINEAR, borderValue=0) > INK
-    has = hit.any(axis=0)
+    rho = np.linspace(0.8, 1.2, 81)
+    xs, ys = _ellipse_points(cx, cy, seal.w, seal.h, seal.angle, rho[:, None], theta[None, :])
+    prof = cv2.GaussianBlur(cv2.remap(ink, xs, ys, cv2.INTER_LINEAR, borderValue=0).astype(np.float32), (1, 0),
+                            sigmaX=0.1, sigmaY=1.5)
+    level = np.maximum(0.5 * prof.max(axis=0), INK)
+    above = prof > level[None, :]
+    has = above.any(axis=0)
     fallback = (cx, cy, seal.w, seal.h, seal.angle)
     if has.sum() < 20:
         return fallback
-    outer = len(rho) - 1 - np.argmax(hit[::-1], axis=0)
+    outer = len(rho) - 1 - np.argmax(above[::-1], axis=0)  # the outermost strong sample of each ray
+    # The peak of that run: the strongest sample up to a border's width further in.
+    window = np.clip(outer[None, :] - np.arange(BORDER_SAMPLES)[:, None], 0, None)
     cols = np.arange(len(theta))
-    pts = np.stack([xs[outer, cols], ys[outer, cols]], axis=1)[has].astype(np.float32)
+    peak = window[np.argmax(prof[window, cols[None, :]], axis=0), cols]
+    pts = np.stack([xs[peak, cols], ys[peak, cols]], axis=1)[has].astype(np.float32)
     fit = fallback
     for _ in range(3):
         if len(pts) < 12:
@@ -175,7 +190,7 @@ def _text_rows(deep: np.ndarray, depths: np.ndarray, text_cols: np.ndarray) -> t
     height = depths[bottom] - depths[top]
     if not BAND_MIN * 0.6 <= height <= BAND_MAX:
         return default
-    pad = max(0.2 * (bottom - top), 2)
+    pad = max(TEXT_MARGIN * (bottom - top), 2)
     top = max(int(i), int(top - pad))
     bottom = min(n, int(bottom + pad) + 1)
     if depths[bottom - 1] - depths[top] < BAND_MIN:
