@@ -77,16 +77,20 @@ def _cjk(text: str) -> str:
     return "".join(_CJK.findall(text))
 
 
+MATCH = 3
+
+
 def _align(pattern: str, text: str) -> tuple[int, int, int, int, str]:
-    """The best local alignment of ``pattern`` within ``text`` (Smith-Waterman: +2 a match, -1 a misread,
-    missing or extra character). Returns (matched, slips, start, end, matched pattern characters), where
-    start:end is the aligned stretch of ``text``."""
+    """The best local alignment of ``pattern`` within ``text`` (Smith-Waterman: +3 a match, -1 a misread,
+    missing or extra character, so that a match is worth reaching over two slips: 人力和社[食][保]障 still
+    reaches 障). Returns (matched, slips, start, end, matched pattern characters), where start:end is the
+    aligned stretch of ``text``."""
     rows, cols = len(pattern) + 1, len(text) + 1
     score = [[0] * cols for _ in range(rows)]
     best, at = 0, (0, 0)
     for i in range(1, rows):
         for j in range(1, cols):
-            s = max(0, score[i - 1][j - 1] + (2 if pattern[i - 1] == text[j - 1] else -1),
+            s = max(0, score[i - 1][j - 1] + (MATCH if pattern[i - 1] == text[j - 1] else -1),
                     score[i - 1][j] - 1, score[i][j - 1] - 1)
             score[i][j] = s
             if s > best:
@@ -95,7 +99,7 @@ def _align(pattern: str, text: str) -> tuple[int, int, int, int, str]:
     matched, slips, chars, end = 0, 0, [], at[1]
     while i > 0 and j > 0 and score[i][j] > 0:
         s = score[i][j]
-        if s == score[i - 1][j - 1] + (2 if pattern[i - 1] == text[j - 1] else -1):
+        if s == score[i - 1][j - 1] + (MATCH if pattern[i - 1] == text[j - 1] else -1):
             if pattern[i - 1] == text[j - 1]:
                 matched += 1
                 chars.append(pattern[i - 1])
