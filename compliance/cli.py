@@ -12,8 +12,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from compliance.checker import Checker
+from compliance.checker import Checker, error_report
 from compliance.contract import Report, Severity, Verdict
+from compliance.extract.decode import UndecodableError, decode
 from compliance.rules.loader import LexiconError
 from compliance.settings import Settings
 
@@ -73,6 +74,9 @@ def _progress() -> Any:
 def check(
     paths: Annotated[list[str] | None, typer.Argument(help="files, folders or .zip archives; - reads stdin")] = None,
     text: Annotated[list[str] | None, typer.Option("--text", help="check this text (repeatable)")] = None,
+    complaint: Annotated[list[str] | None, typer.Option(
+        "--complaint", help="read this text as a complaint (repeatable; - reads stdin): the claims it reports "
+                            "of the body complained about are raised for review; PATHs are its attachments")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="output format")] = OutputFormat.table,
     fail_on: Annotated[Severity, typer.Option("--fail-on", help="exit 1 when a finding is at least this severe")]
     = Severity.LOW,
@@ -88,9 +92,12 @@ def check(
     from compliance.batch import expand, run_batch
     from compliance.report.summary import SummaryWriter
 
-    paths, texts = paths or [], text or []
-    if not paths and not texts:
-        _err("nothing to check: give PATH..., - for stdin, or --text")
+    paths, texts, complaints = paths or [], text or [], complaint or []
+    if not paths and not texts and not complaints:
+        _err("nothing to check: give PATH..., - for stdin, --text or --complaint")
+        raise typer.Exit(EXIT_ERROR)
+    if "-" in complaints and "-" in paths:
+        _err("stdin can be read once: give - either as a PATH or as --complaint, not both")
         raise typer.Exit(EXIT_ERROR)
     checker = _checker(lexicon, ocr.value if ocr else None)
     console = Console(soft_wrap=False)
@@ -106,6 +113,16 @@ def check(
     def inputs() -> Iterator[Report]:
         for i, t in enumerate(texts):
             yield checker.check_text(t, source=f"--text[{i}]" if len(texts) > 1 else "--text")
+        for i, t in enumerate(complaints):
+            name = f"--complaint[{i}]" if len(complaints) > 1 else "--complaint"
+            if t == "-":
+                name = "<stdin> (complaint)"
+                try:
+                    t, _ = decode(sys.stdin.buffer.read())
+                except UndecodableError as exc:
+                    yield error_report(name, "undecodable", str(exc), media_type="text/plain")
+                    continue
+            yield checker.check_complaint(t, source=name)
         yield from run_batch(expand(paths, checker.settings), checker.settings, jobs=jobs, annotate_dir=annotate,
                              checker=checker)
 

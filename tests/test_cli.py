@@ -170,6 +170,37 @@ def test_stdin_in_process():
     assert _json(result)["reports"][0]["verdict"] == "clean"
 
 
+COMPLAINT = "投诉：某机构宣称证书国家认可、人社部颁发，交了3000元后发现是假证。"
+
+
+def test_complaint_option_raises_the_reported_claims_for_review(assert_contract):
+    # As --text the sentence reports a claim and counts nothing; as a complaint the claims are the point.
+    assert _json(run("check", "--text", COMPLAINT, "--format", "json"))["reports"][0]["verdict"] == "clean"
+    result = run("check", "--complaint", COMPLAINT, "--format", "json")
+    assert result.exit_code == 1
+    document = _json(result)
+    assert_contract(document)
+    (report,) = document["reports"]
+    assert report["source"] == "--complaint" and report["verdict"] == "review"
+    assert {f["evidence"] for f in report["findings"]} >= {"国家认可", "人社部颁发"}
+    assert all(any("complaint" in n for n in f["notes"]) for f in report["findings"])
+
+
+def test_complaint_from_stdin_is_decoded_by_content_and_bad_bytes_are_an_error(files):
+    result = run("check", "--complaint", "-", "--format", "json", stdin=COMPLAINT.encode("gb18030"))
+    assert result.exit_code == 1
+    (report,) = _json(result)["reports"]
+    assert report["source"] == "<stdin> (complaint)" and report["verdict"] == "review"
+    # Undecodable bytes: an error report with its code and exit 2; the file beside it is still checked.
+    result = run("check", "--complaint", "-", str(files / "ad.txt"), "--format", "json", stdin=b"\xff\xfe\x00\xd8")
+    assert result.exit_code == 2
+    reports = _json(result)["reports"]
+    assert reports[0]["verdict"] == "error" and reports[0]["error"]["code"] == "undecodable"
+    assert reports[1]["verdict"] == "violation"
+    # stdin cannot be both the complaint and an attachment.
+    assert run("check", "--complaint", "-", "-").exit_code == 2
+
+
 def test_directory_input_checks_every_file(files):
     result = run("check", str(files), "--format", "jsonl")
     assert result.exit_code == 1
