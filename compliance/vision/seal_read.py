@@ -24,6 +24,7 @@ from compliance.vision.seal_unwrap import Ring, cut, ring
 from compliance.vision.view import View
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+CENTRE_MIN_CONFIDENCE = 0.6
 CENTRE_PHRASE = re.compile(r"[\u4e00-\u9fff]{0,3}专用章?")
 
 
@@ -94,7 +95,13 @@ def read_seal(ocr: Any, page: View | np.ndarray, seal: Seal) -> SealReading:
     if len(best[0]) < 2:
         best, lattice = _read_as_page(ocr, r), None
     _, centre, _ = cut(r, best[2])
-    centre_text, _ = _read(ocr, centre)
+    if line is not None:
+        # One line too, if any: the recogniser alone reads something into a blank crop, so a doubtful
+        # reading is none.
+        got = line(centre, "")
+        centre_text = _cjk(got.text) if got.confidence >= CENTRE_MIN_CONFIDENCE else ""
+    else:
+        centre_text, _ = _read(ocr, centre)
     spots: dict[str, float] = {}
     if lattice is not None:
         words = SPOT_ORGAN + SPOT_ISSUER

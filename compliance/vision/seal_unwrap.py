@@ -35,6 +35,10 @@ BAND_MIN, BAND_MAX = 0.12, 0.6  # plausible text band heights
 BOOST_MAX = 4.0  # a faded side is brought up at most this much (beyond it, it is noise)
 RULE_SHARE = 0.55  # a straight ink run this long (share of the short axis) is a rule line, not a stroke
 BORDER_SAMPLES = 12  # rays are sampled every 0.5% of the radius: a border is at most this many deep
+# The centre text (合同专用章 ...) lies below the star and above the gap: rows between these depths below the
+# centre (shares of the short semi-axis), across this share of the semi-axis that lies across.
+CENTRE_ROWS = (0.22, 0.8)
+CENTRE_WIDTH = 0.7
 TEXT_MARGIN = 0.1  # the text band is widened by this share of its height at each side
 
 
@@ -240,11 +244,11 @@ def cut(r: Ring, gap: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, float]:
     turn = gap_dir - 90.0 if gap_len > 0 else 0.0
     m = cv2.getRotationMatrix2D((r.cx, r.cy), turn, 1.0)
     upright = cv2.warpAffine(r.ink, m, (r.ink.shape[1], r.ink.shape[0]), flags=cv2.INTER_LINEAR, borderValue=0)
-    inner = max(r.inner, 0.3)
-    rr = min(r.w, r.h) / 2 * (1 - inner)
-    ra = max(r.w, r.h) / 2 - min(r.w, r.h) / 2 * inner if abs(np.sin(np.radians(r.ang - turn))) < 0.5 else rr
-    y0, y1 = int(r.cy + 0.15 * rr), int(r.cy + 1.05 * rr)
-    x0, x1 = int(r.cx - 1.1 * ra), int(r.cx + 1.1 * ra)
+    short = min(r.w, r.h) / 2
+    # The semi-axis that lies across once the seal is upright.
+    across = max(r.w, r.h) / 2 if abs(np.sin(np.radians(r.ang - turn))) < 0.5 else short
+    y0, y1 = int(r.cy + CENTRE_ROWS[0] * short), int(r.cy + CENTRE_ROWS[1] * short)
+    x0, x1 = int(r.cx - CENTRE_WIDTH * across), int(r.cx + CENTRE_WIDTH * across)
     centre = upright[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
     return dark_on_white(strip, by_column=True), dark_on_white(centre), gap_dir
 

@@ -518,7 +518,7 @@ def add_mark(rng: random.Random, page: Image.Image, kind: str, taken: list, *, s
         oval = rng.random() < 0.2
         centre, pale, partial = rng.choice(SEAL_CENTRE), rng.random() < 0.2, rng.random() < 0.2
         im = seal_image(rng, text, s, oval=oval, centre=centre, pale=pale, partial=partial)
-        meta.update(size=s, oval=oval, pale=pale, partial=partial)
+        meta.update(size=s, oval=oval, pale=pale, partial=partial, centre=centre)
         rot = rng.uniform(-20, 20) if rotation is None else rotation
     else:
         raise ValueError(kind)
