@@ -26,9 +26,11 @@ COMPANY = re.compile(
 SCHOOL = re.compile(r"学校|学院|大学|中学|小学|幼儿园")
 # Administrative organs: names, and pieces of the long ones that only they have. 人力资源 alone is also a
 # company's word, so it is not evidence; neither is a bare 府 (天府 is a place name in many company names).
+# A ring that fades out part way reads as the name's first characters (市场监 of 市场监督管理, …员会 of 委员会
+# with the 委 misread): pieces no company or school name has count too.
 ORGAN_NAMES = re.compile(
-    r"人民.?府|人民政|政府|委员会|委员|人力资源和?社会保障|资源和|和社会|社会保|保障[局厅部]|人社[局厅部]|"
-    r"市场监督管理|市场监管|监督管理|管理[局厅]|公安|法院|检察院|办公厅|办公室|教育[厅局部]|财政|税务|海关|"
+    r"人民.?府|人民政|政府|委员会|委员|员会|人力资源和?社会保障|资源和|和社会|社会保|保障[局厅部]|人社[局厅部]|"
+    r"市场监|监督管理|管理[局厅]|公安|法院|检察院|办公厅|办公室|教育[厅局部]|财政|税务|海关|"
     r"民政|司法[局厅部]|卫生健康|应急管理|生态环境|国务院|人民共和国"
 )
 # Organ names end so; only trusted on a reading of three characters or more (a fragment like 章局 is not one).
@@ -142,10 +144,17 @@ def classify(text: str) -> str:
     return "unknown"
 
 
+# The centre's usage phrase (合同专用章, 培训专用章, 财务专用章 ...): what the stamp is for, not whose it is (an
+# organ's seal can be its 培训专用章); it is no issuer evidence.
+USAGE = re.compile(r"[\u4e00-\u9fff]{0,4}专用章?|[\u4e00-\u9fff]{0,4}用章")
+
+
 def classify_read(ring: str, centre: str = "", spots: Mapping[str, float] | None = None) -> str:
-    """The kind of a seal from its reading: the ring text first (the name), then ring and centre together,
-    then (only for a ring read as something, but nothing recognisable) the words spotted in the lattice."""
+    """The kind of a seal from its reading: the ring text first (the name), then ring and centre together
+    (the centre's usage phrase left out), then (only for a ring read as something, but nothing
+    recognisable) the words spotted in the lattice."""
     kind = classify(ring) if ring else "unknown"
+    centre = USAGE.sub("", _cjk(centre))
     if kind == "unknown" and ring and centre:
         kind = classify(ring + centre)
     if kind != "unknown" or len(_cjk(ring)) < 2 or not spots:

@@ -29,6 +29,9 @@ MAX_BAND = 0.55  # ink in the ring-text band: text, not a solid red disc
 MAX_THICK = 0.14  # border thickness / mean radius
 BLUR_WIDTH = 1.5  # half-size pixels a blurred border may be wider
 MAX_OTHER = 0.15  # strongly coloured, non-red pixels inside (gold, blue: emblems, badges, logos)
+# An outline this much bigger (axes together) that holds another at the same place, with a ring covered at
+# most this much less, is the stamp's border around an ellipse through part of it (see find).
+ENCLOSING_SIZE, ENCLOSING_RING_SLACK = 1.2, 0.2
 
 
 @dataclass(slots=True)
@@ -117,21 +120,37 @@ def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal
     fainter = (ink > INK // 4).astype(np.uint8)
     if rules is not None:
         fainter[rules] = 0
+    # (A faint outline around one already found is kept, though: a pale stamp's whole border, where the
+    # stronger ink showed only an ellipse through part of it and its text.)
     found += [s for s in _search(faint, fainter, other, ink, r_min, r_max, hough=False)
-              if not any(_same_place(s, f) for f in found)]
+              if not any(_same_place(s, f) and not _encloses(s, f) for f in found)]
     found = [s for s in found if not (exclude and any(_centre_in(s, b) for b in exclude))]
     # Several guesses land on one stamp, some with a worse outline (pulled out by red text next to it): the
-    # best-covered ring wins, the others around the same centre go.
+    # best-covered ring wins, the others around the same centre go. But a stamp inked on one side only also
+    # gives narrow ellipses through its inked arc and the text inside it, and these often cover their
+    # outline a little better than the stamp's own, fainter, border does: an outline that encloses the
+    # winner, nearly as well covered, is the stamp's border (a stamp's border is its outermost ring).
     found.sort(key=lambda s: -s.ring)
     out: list[Seal] = []
     for seal in found:
-        if not any(_same_place(seal, s) for s in out):
+        at = [s for s in out if _same_place(seal, s) or _encloses(seal, s)]
+        if not at:
             out.append(seal)
+        elif all(_encloses(seal, s) and seal.ring >= s.ring - ENCLOSING_RING_SLACK for s in at):
+            out = [s for s in out if s not in at] + [seal]
     return out
 
 
 def _same_place(a: Seal, b: Seal) -> bool:
     return abs(a.cx - b.cx) < 0.35 * max(b.w, b.h) and abs(a.cy - b.cy) < 0.35 * max(b.w, b.h)
+
+
+def _encloses(a: Seal, b: Seal) -> bool:
+    """Whether outline ``a`` is clearly bigger than ``b`` (axes together ENCLOSING_SIZE times) and holds
+    it (b's centre within 0.7 of a's short semi-axis from a's, b's long axis no longer than a's)."""
+    if a.w + a.h < ENCLOSING_SIZE * (b.w + b.h) or max(b.w, b.h) > max(a.w, a.h):
+        return False
+    return float(np.hypot(a.cx - b.cx, a.cy - b.cy)) <= 0.35 * min(a.w, a.h)
 
 
 def _search(mask: np.ndarray, faint: np.ndarray, other: np.ndarray, ink: np.ndarray, r_min: float, r_max: float,
@@ -176,7 +195,8 @@ def _search(mask: np.ndarray, faint: np.ndarray, other: np.ndarray, ink: np.ndar
         # outline search is tried out to a few radii and the best verified ellipse kept.
         for grow in (1.0, 1.35, 1.8):
             seal = _verified(mask, faint, other, gx, gy, gr * grow, r_min, r_max)
-            if seal is not None and (best is None or seal.ring > best.ring):
+            if seal is not None and (best is None or seal.ring > best.ring
+                                     or (_encloses(seal, best) and seal.ring >= best.ring - ENCLOSING_RING_SLACK)):
                 best = seal
         if best is not None:
             found.append(best)
