@@ -7,6 +7,7 @@ sequences that weighed most); it is never a `violation`, so a verdict of violati
 from __future__ import annotations
 
 import hashlib
+import re
 
 from compliance.contract import Category, Finding, Location, Origin, Severity, Status
 from compliance.rules.loader import RuleSet
@@ -16,6 +17,8 @@ from compliance.text.normalize import fold
 
 RULE_PREFIX = "model."
 _CONTEXT_CHARS = 24
+# A chat turn or FAQ question by the other party: 学员：…, 问：….
+_OTHER_PARTY = re.compile(r"\s*(?:学员|学生|客户|顾客|家长|网友|用户|买家|问)\s*[：:]")
 
 
 def model_findings(text: str, found: list[Finding], model: SentenceModel, ruleset: RuleSet, context: ContextRules,
@@ -32,8 +35,11 @@ def model_findings(text: str, found: list[Finding], model: SentenceModel, rulese
         if not raised:
             continue
         folded = fold(text[sent.start : sent.end])
-        if context.prohibition.search(folded) or (context.case is not None and context.case.search(folded)):
-            continue  # 严禁…, 警方提醒…, 市民反映…: the claim is quoted to be condemned or reported
+        if context.prohibition.search(folded) or (context.disown_marks is not None
+                                                  and context.disown_marks.search(folded)):
+            continue  # 严禁…, 警方提醒…, 市民反映…, …算不算违法: the claim is quoted to be condemned or reported
+        if _OTHER_PARTY.match(text, sent.start) and "\n" not in text[sent.start : sent.end]:
+            continue  # 学员：证书是人社部发的吗？ — the customer's turn in a chat, not the advertiser's claim
         for cat in raised:
             if cat in skip:
                 continue

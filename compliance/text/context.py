@@ -175,7 +175,8 @@ _SANCTIONED = re.compile(
 # - It reports a case: 警方破获…, 法院审理查明…, 记者调查发现… (ContextRules.case, from the context file: a
 #   complaint's reading leaves out the words a complainant uses, such as 反映).
 # - A customer asks whether it can be had: 能保证考过吗？ (the asking word right before, the question right after).
-_ASKING = ("能", "可以", "可不可以", "能不能", "会不会", "是不是", "有没有", "能否")
+# 证书是人社部发的吗？ asks too.
+_ASKING = ("能", "可以", "可不可以", "能不能", "会不会", "是不是", "有没有", "能否", "是", "问")
 _QUESTION_END = re.compile(
     r"[\u3400-\u9fff]{0,6}?(?:吗|么|嘛)?[？?]|[\u3400-\u9fff]{0,6}?(?:吗|么|嘛)(?![\u3400-\u9fff])"
 )
@@ -183,6 +184,7 @@ _QUESTION_END = re.compile(
 _DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "严肃", "依法", "从严", "追究", "移送")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
+_FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问")
 
 
 def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
@@ -193,6 +195,10 @@ def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
     if _CONDEMNED.match(tail) or _SANCTIONED.search(tail):
         return True
     if rules.case is not None and rules.case.search(_fold_context(text[slo:start])):
+        return True
+    # An FAQ's question: 问：你们的证书是国家职业资格证书吗？ (the question mark within the batch screen's reach).
+    if _fold_context(text[slo:start]).startswith(_FAQ_ASK) and QUESTION_MARKS.search(
+            text, end, min(shi + 1, end + QUESTION_REACH)):
         return True
     before = _fold_context(text[max(slo, start - 6) : start])
     if before.endswith(_ASKING):
@@ -248,10 +254,12 @@ def in_official_title(text: str, start: int, end: int, rules: ContextRules) -> b
     closing = text.find("》", end, min(len(text), end + _SCOPE))
     if closing < 0 or text.find("《", end, closing) >= 0:
         return False
-    title = _fold_title(text[opening + 1 : closing])
+    title = _fold_title(_EDITION.sub("", text[opening + 1 : closing]))
     return title.endswith(rules.title_suffixes)
 
 
+# An edition or year after the title proper: 《中国居民膳食指南（2022）》, 《…标准（2019年版）》.
+_EDITION = re.compile(r"\s*[（(][^（）()]{0,12}[）)]\s*$")
 # Documents cite the same few instruments over and over.
 _fold_title = lru_cache(maxsize=1024)(fold)
 
