@@ -34,6 +34,7 @@ GAP_ROWS = (0.14, 0.32)  # depths whose quiet run is the gap between the text's 
 BAND_MIN, BAND_MAX = 0.12, 0.6  # plausible text band heights
 BOOST_MAX = 4.0  # a faded side is brought up at most this much (beyond it, it is noise)
 RULE_SHARE = 0.55  # a straight ink run this long (share of the short axis) is a rule line, not a stroke
+RULE_OUTSIDE = 1.12  # ... when it reaches this far out (share of the outline's radius): rules cross the stamp
 BORDER_SAMPLES = 12  # rays are sampled every 0.5% of the radius: a border is at most this many deep
 # The centre text (合同专用章 ...) lies below the star and above the gap: rows between these depths below the
 # centre (shares of the short semi-axis), across this share of the semi-axis that lies across.
@@ -60,7 +61,7 @@ class Ring:
 
 def ring(page: View | np.ndarray, seal: Seal) -> Ring:
     ink, cx0, cy0 = _ink_crop(as_view(page).rgb, seal)
-    ink = _without_rules(ink, min(seal.w, seal.h))
+    ink = _without_rules(ink, cx0, cy0, seal)
     cx, cy, w, h, ang = _refine(ink, cx0, cy0, seal)
     short = min(w, h) / 2
     # About one page pixel per row and per column (at 30% depth, the middle of most ring text).
@@ -89,14 +90,28 @@ def _ink_crop(rgb: np.ndarray, seal: Seal, margin: float = 0.1) -> tuple[np.ndar
     return unmix(rgb[y0:y1, x0:x1]), seal.cx - x0, seal.cy - y0
 
 
-def _without_rules(ink: np.ndarray, short_axis: float) -> np.ndarray:
-    """The ink with long horizontal and vertical runs (rule lines crossing the stamp) blanked out."""
-    n = int(RULE_SHARE * short_axis)
+def _without_rules(ink: np.ndarray, cx: float, cy: float, seal: Seal) -> np.ndarray:
+    """The ink with long horizontal and vertical runs (rule lines crossing the stamp) blanked out.
+
+    Only runs that reach out of the stamp are rules: the flat top of an oval's border, or a blurred line of
+    ring text whose characters run together, makes as long a run, but stays inside the outline.
+    """
+    n = int(RULE_SHARE * min(seal.w, seal.h))
     if n < 20:
         return ink
     on = (ink > INK).astype(np.uint8)
     rules = cv2.morphologyEx(on, cv2.MORPH_OPEN, np.ones((1, n), np.uint8))
     rules |= cv2.morphologyEx(on, cv2.MORPH_OPEN, np.ones((n, 1), np.uint8))
+    if not rules.any():
+        return ink
+    count, labels = cv2.connectedComponents(rules, connectivity=8)
+    ys, xs = np.nonzero(labels)
+    t = np.radians(seal.angle)
+    u = ((xs - cx) * np.cos(t) + (ys - cy) * np.sin(t)) / (seal.w / 2)
+    v = (-(xs - cx) * np.sin(t) + (ys - cy) * np.cos(t)) / (seal.h / 2)
+    out_of = np.zeros(count, bool)
+    out_of[labels[ys, xs][u * u + v * v > RULE_OUTSIDE ** 2]] = True
+    rules = out_of[labels].astype(np.uint8)
     if not rules.any():
         return ink
     out = ink.copy()
