@@ -67,7 +67,8 @@ if TYPE_CHECKING:
 
 # Roles of a key (one key may have several): the automaton's, then two only the batch path looks for.
 TERM, ANCHOR, NOT_INSIDE, REVIEW_INSIDE, TOKEN_ANCHOR = range(5)
-PROHIBITION, NEEDS = 5, 6  # a prohibition marker; a literal some pattern cannot match without
+PROHIBITION, NEEDS, DISOWN = 5, 6, 7  # a prohibition marker; a literal some pattern cannot match without;
+# a word ``condemned`` looks for (its batch screen takes their positions from this automaton)
 
 Entry = tuple[int, int, Any, int]  # (role, rule index, role data, key length)
 Ints = npt.NDArray[np.intp]
@@ -193,6 +194,8 @@ class BatchPlan:
         self._set_ids = np.array([i for ids in group_sets for i in ids], dtype=np.intp)
         for word in analyzer.context.prohibition_words:
             extra.setdefault(word, []).append((PROHIBITION, -1, None, len(word)))
+        for word in analyzer.context.disown_words:
+            extra.setdefault(word, []).append((DISOWN, -1, None, len(word)))
 
         # Keys and their entries, flattened: key k's entries are rows first[k] .. first[k] + count[k].
         keys = list(entries) + [k for k in extra if k not in entries]
@@ -307,6 +310,7 @@ class BatchPlan:
         fence = _Fences(ms[fences], me[fences], mrule[fences], mrole[fences], self._longest)
         prohibition = np.flatnonzero(role == PROHIBITION)
         markers = _Markers(fa.index.take(s[prohibition]), e[prohibition])
+        disown = np.sort(fa.index.take(s[role == DISOWN]))
 
         # Judge each claim once at its full extent (TextAnalyzer._outermost), in its sort order.
         cat = self._cat.take(crule)
@@ -315,7 +319,7 @@ class BatchPlan:
         cs, ce, crule, cterm, lead, tail, cidx, cat = (a[outer] for a in (cs, ce, crule, cterm, lead, tail, cidx, cat))
 
         alive, os_, oe = self._judge(text, fa, norm, dropped, breaks, cs, ce, crule, lead, tail, fence, markers,
-                                     official, keep)
+                                     disown, official, keep)
 
         # _drop_contained over the findings, then text order.
         live = np.flatnonzero(alive)
@@ -419,8 +423,8 @@ class BatchPlan:
         return out
 
     def _judge(self, text: str, fa: Folded, norm: Normalized, dropped: Ints, breaks: Ints, cs: Ints, ce: Ints,
-               crule: Ints, lead: Mask, tail: Mask, fence: _Fences, markers: _Markers, official: bool,
-               keep: tuple[int, int] | None) -> tuple[Mask, Ints, Ints]:
+               crule: Ints, lead: Mask, tail: Mask, fence: _Fences, markers: _Markers, disown: Ints,
+               official: bool, keep: tuple[int, int] | None) -> tuple[Mask, Ints, Ints]:
         """TextAnalyzer._judge's yes/no for every candidate; also the original spans."""
         an = self.analyzer
         units, folded, index = fa.units, fa.folded, fa.index
@@ -491,7 +495,7 @@ class BatchPlan:
             lo, _ = clause_bounds_batch(units, o_s, o_e, breaks)
             prohibited = markers.between(phrase_starts_batch(units, o_s, lo, dropped), cs.take(idx))
             alive[idx[prohibited]] = False
-            screened = quote_screen(units, o_s, dropped) | condemn_screen(text, norm, o_s, o_e, an.context)
+            screened = quote_screen(units, o_s, dropped) | condemn_screen(text, norm, o_s, o_e, an.context, disown)
             sus = np.flatnonzero(~prohibited & screened)
             for i, a, b in zip(idx[sus].tolist(), o_s[sus].tolist(), o_e[sus].tolist(), strict=True):
                 if condemned(text, a, b, an.context) or mentioned(text, a, b, an.context):

@@ -50,6 +50,7 @@ class ContextRules:
     case: re.Pattern[str] | None = None
     # The batch screen for ``condemned``: its fixed verdict and sanction words and the case markers, folded.
     disown_marks: re.Pattern[str] | None = None
+    disown_words: tuple[str, ...] = ()  # its literals: the batch path finds them with its own automaton
 
     @classmethod
     def from_file(cls, ctx: ContextFile) -> ContextRules:
@@ -63,6 +64,7 @@ class ContextRules:
             commercial_markers=tuple(dict.fromkeys(fold(s) for s in ctx.commercial_markers)),
             case=_alternation(ctx.case_markers) if ctx.case_markers else None,
             disown_marks=_alternation([*_DISOWN_WORDS, *ctx.case_markers]),
+            disown_words=tuple(sorted({fold(w) for w in [*_DISOWN_WORDS, *ctx.case_markers]} - {""})),
         )
 
 
@@ -386,15 +388,19 @@ def quote_screen(units: Units, starts: Offsets, dropped: Offsets | None = None) 
     return (last >= 0) & (opens.take(np.maximum(last, 0)) >= starts - _SCOPE)
 
 
-def condemn_screen(text: str, norm: Normalized, starts: Offsets, ends: Offsets,
-                   rules: ContextRules) -> npt.NDArray[np.bool_]:
+def condemn_screen(text: str, norm: Normalized, starts: Offsets, ends: Offsets, rules: ContextRules,
+                   marks: Offsets | None = None) -> npt.NDArray[np.bool_]:
     """Could ``condemned`` hold? Only with one of its markers (found in the folded text, as ``condemned`` reads
-    it) within _SCOPE characters of the hit — a sentence reaches no further — or a question mark just after it."""
+    it) within _SCOPE characters of the hit — a sentence reaches no further — or a question mark just after it.
+    ``marks``: the original offsets where the markers (``rules.disown_words``) start, sorted, if the caller found
+    them already (every occurrence, overlapping or not: a superset of what the alternation finds)."""
     out = np.zeros(len(starts), dtype=bool)
-    assert rules.disown_marks is not None
-    folded = np.fromiter((m.start() for m in rules.disown_marks.finditer(norm.text)), dtype=np.intp)
+    if marks is None:
+        assert rules.disown_marks is not None
+        folded = np.fromiter((m.start() for m in rules.disown_marks.finditer(norm.text)), dtype=np.intp)
+        marks = norm.index.take(folded)
     asked = np.fromiter((m.start() for m in QUESTION_MARKS.finditer(text)), dtype=np.intp)
-    for pos, before, after in ((norm.index.take(folded), _SCOPE, _SCOPE), (asked, 0, QUESTION_REACH)):
+    for pos, before, after in ((marks, _SCOPE, _SCOPE), (asked, 0, QUESTION_REACH)):
         if not len(pos):
             continue
         first = np.searchsorted(pos, starts - before)
