@@ -167,12 +167,12 @@ def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
 # The sentence disowns the claim. Folded text, so separators and the 、 of a list do not count.
 # - It goes on to call the practice unlawful: 替考、代考均属违法行为.
 _CONDEMNED = re.compile(
-    r"[\u3400-\u9fff]{0,10}?(?:均属|均系|都属于|都属|均为|属于|属|系|是)(?:严重|明显)?"
-    r"(?:违法|违规|犯罪|诈骗|虚假宣传|欺诈)"
+    r"[\u3400-\u9fff]{0,14}?(?:(?:均属|均系|都属于|都属|均为|属于|属|系|是|可能构成|构成|涉嫌)(?:严重|明显)?"
+    r"(?:违法|违规|犯罪|诈骗|虚假宣传|欺诈|骗子|骗局|假的|保证性承诺)|违反(?:了)?(?:广告法|法律|法规|规定|相关规定))"
 )
 # - It is a rule with its sanction: 对…组织替考、代考的，依照…严肃处理.
 _SANCTIONED = re.compile(
-    r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安)"
+    r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安|承担刑事责任|判处)"
 )
 # - It reports a case: 警方破获…, 法院审理查明…, 记者调查发现… (ContextRules.case, from the context file: a
 #   complaint's reading leaves out the words a complainant uses, such as 反映).
@@ -183,10 +183,13 @@ _QUESTION_END = re.compile(
     r"[\u3400-\u9fff]{0,6}?(?:吗|么|嘛)?[？?]|[\u3400-\u9fff]{0,6}?(?:吗|么|嘛)(?![\u3400-\u9fff])"
 )
 # What the batch path's screen looks for in the folded text (with the case markers: a superset of the above).
-_DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "严肃", "依法", "从严", "追究", "移送")
+_DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "严肃", "依法", "从严", "追究", "移送", "刑事", "判处",
+                 "骗子", "骗局", "假的", "保证性承诺", "违反")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
 _FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问")
+# An FAQ's question runs longer than a customer's aside: 问：「国家职业资格证书」和「职业技能等级证书」有啥区别？
+FAQ_REACH = 40
 
 
 def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
@@ -200,7 +203,7 @@ def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
         return True
     # An FAQ's question: 问：你们的证书是国家职业资格证书吗？ (the question mark within the batch screen's reach).
     if _fold_context(text[slo:start]).startswith(_FAQ_ASK) and QUESTION_MARKS.search(
-            text, end, min(shi + 1, end + QUESTION_REACH)):
+            text, end, min(shi + 1, end + FAQ_REACH)):
         return True
     before = _fold_context(text[max(slo, start - 6) : start])
     if before.endswith(_ASKING):
@@ -221,7 +224,17 @@ def mentioned(text: str, start: int, end: int, rules: ContextRules) -> bool:
         for marks in (rules.mention, rules.prohibition):
             if marks.search(before) or marks.search(after):
                 return True
+        # A quiz: 以下说法哪些违规？A.「国家级金牌讲师授课」 B.「…」 — the options answer the question before them.
+        if slo > 0 and text[slo - 1] in "？?":
+            plo, _ = sentence_bounds(text, slo - 1, slo - 1)
+            question = _fold_context(text[plo : slo - 1])
+            if any(w in question for w in _QUIZ) and (rules.mention.search(question)
+                                                      or rules.prohibition.search(question)):
+                return True
     return False
+
+
+_QUIZ = ("哪些", "哪个", "哪几", "哪一", "下列", "以下", "是否")
 
 
 # Ads repeat their sentences; folding a context string is cheap but not free.
@@ -280,13 +293,26 @@ def official_document(text: str, rules: ContextRules, head: int = 20_000) -> boo
     sample = text[:head]
     folded = fold(sample)
     tail = fold(text[-5_000:]) if len(text) > head else ""
-    has_number = DOC_NUMBER.search(sample[:600]) is not None
+    has_number = DOC_NUMBER.search(sample[:600]) is not None and _organ_header(sample)
     markers = sum(1 for m in rules.official_markers if m in folded)
     selling = sum(1 for m in rules.commercial_markers if m in folded or m in tail)
     if selling >= 2:
         return False
     score = (3 if has_number else 0) + min(markers, 6) - 2 * selling
     return score >= 5
+
+
+# An administrative organ's name as a header line: 重庆市人力资源和社会保障局办公室, XX县人民政府文件. A red
+# header from 全国职业技能认定管理中心 or 中华人才评价协会 is what scams dress up as: its number counts for nothing.
+_ORGAN_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()、]{2,40}?"
+    r"(?:部|厅|局|委员会|委|人民政府|政府|办公厅|办公室|法院|检察院|常委会|管委会)(?:文件)?$")
+_HEADER_LINES = 6
+
+
+def _organ_header(sample: str) -> bool:
+    lines = [re.sub(r"\s+", "", line) for line in sample[:400].splitlines()]
+    return any(_ORGAN_LINE.match(line) for line in [x for x in lines if x][:_HEADER_LINES])
 
 
 # -- batch screens ----------------------------------------------------------------------------------
@@ -400,7 +426,7 @@ def condemn_screen(text: str, norm: Normalized, starts: Offsets, ends: Offsets, 
         folded = np.fromiter((m.start() for m in rules.disown_marks.finditer(norm.text)), dtype=np.intp)
         marks = norm.index.take(folded)
     asked = np.fromiter((m.start() for m in QUESTION_MARKS.finditer(text)), dtype=np.intp)
-    for pos, before, after in ((marks, _SCOPE, _SCOPE), (asked, 0, QUESTION_REACH)):
+    for pos, before, after in ((marks, _SCOPE, _SCOPE), (asked, 0, max(QUESTION_REACH, FAQ_REACH))):
         if not len(pos):
             continue
         first = np.searchsorted(pos, starts - before)
