@@ -23,6 +23,9 @@ RULE_LENGTH = 240  # page pixels: longer than the straightest stretch of the big
 # Shape tests, set on generated pages (seals vs red title characters, logos, emblems; see _ring_and_fill).
 MIN_RING = 0.38  # share of the outline covered by border runs of 30 degrees or more (partial stamps lose some)
 MAX_FILL = 0.65  # ink in the inner disc (the star fills about a third; a solid red disc fills it all)
+# ... unless the border runs all round: then the inner disc may hold more red (a red title printed across the
+# stamp), short of a solid disc.
+FULL_RING, MAX_FILL_FULL_RING = 0.9, 0.8
 MAX_OUTSIDE = 0.2  # ink just outside the border (a seal's border is its edge)
 MIN_INSIDE = 0.005  # some ink inside (a plain red ring has none)
 MAX_BAND = 0.55  # ink in the ring-text band: text, not a solid red disc
@@ -226,7 +229,8 @@ def _verified(mask: np.ndarray, faint: np.ndarray, other: np.ndarray, gx: float,
     # The border's width against the outline's mean radius; blur widens every line by about as much whatever
     # its size, so small stamps get that on top.
     max_thick = MAX_THICK * (ew + eh) / 4 + BLUR_WIDTH
-    if (ring < need or fill > MAX_FILL or outside > MAX_OUTSIDE or band > MAX_BAND or thick > max_thick):
+    max_fill = MAX_FILL_FULL_RING if ring >= FULL_RING else MAX_FILL
+    if (ring < need or fill > max_fill or outside > MAX_OUTSIDE or band > MAX_BAND or thick > max_thick):
         return None
     if max(fill, band) < MIN_INSIDE:
         # A pale stamp's text can stay under the ink level its border reaches: look again at half that level.

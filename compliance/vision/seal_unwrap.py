@@ -30,6 +30,7 @@ STRIP_H = 48  # unwrapped text band height, pixels: the recogniser reads lines 4
 DEEP_OUT, DEEP_IN = -0.05, 0.75  # the unwrapped range searched for the border and the text
 BORDER_MAX = 0.16  # the border line lies within this depth
 BAND_OUT, BAND_IN = 0.11, 0.5  # the text band when the ink does not show one
+PEAK_MAX = 0.45  # the text band's strongest row lies no deeper than this
 GAP_ROWS = (0.14, 0.32)  # depths whose quiet run is the gap between the text's ends
 BAND_MIN, BAND_MAX = 0.12, 0.6  # plausible text band heights
 BOOST_MAX = 4.0  # a faded side is brought up at most this much (beyond it, it is noise)
@@ -198,7 +199,10 @@ def _text_rows(deep: np.ndarray, depths: np.ndarray, text_cols: np.ndarray) -> t
     last = int(np.searchsorted(depths, DEEP_IN - 0.05))
     if last - i < 4:
         return default
-    peak = i + 1 + int(np.argmax(prof[i + 1:last]))
+    # The band's peak lies in the outer part (the text's middle is at most about 0.35 deep, on ovals 0.4):
+    # deeper, the strongest ink is a red title printed across the stamp, or the centre text.
+    reach = max(i + 2, min(last, int(np.searchsorted(depths, PEAK_MAX))))
+    peak = i + 1 + int(np.argmax(prof[i + 1:reach]))
     floor = float(prof[i + 1:last].min())
     level = floor + 0.3 * (float(prof[peak]) - floor)
     top, bottom = peak, peak
