@@ -22,6 +22,7 @@ from compliance.text.analyzer import TextAnalyzer
 from compliance.text.context import official_document
 from compliance.text.model import load_model
 from compliance.text.pinyin_read import pinyin_findings
+from compliance.text.sender import sender_findings
 from compliance.text.stream import StreamResult, analyze_stream
 from compliance.verdict import verdict_of_counts
 
@@ -279,8 +280,8 @@ class Checker:
 
     def _second_opinion(self, found: StreamResult, text: str, *, page: int | None, origin: Origin, official: bool,
                         room: int | None = None) -> None:
-        """For pages short enough: pinyin read back into characters (七天拿zheng), then the sentence model's review
-        findings; both added to ``found`` with counts and statuses."""
+        """For pages short enough: pinyin read back into characters (七天拿zheng), a message signed in an organ's name
+        (【人社服务】), then the sentence model's review findings; all added to ``found`` with counts and statuses."""
         if len(text) > self.settings.text_model_max_chars:
             return
         extra: list[Finding] = []
@@ -288,6 +289,8 @@ class Checker:
             for f in pinyin_findings(self.analyzer, text, found.findings, official=official):
                 f.location.page, f.location.origin = page, origin
                 extra.append(f)
+        extra += sender_findings(text, found.findings + extra, self.ruleset, page=page, origin=origin,
+                                 official=official)
         model = load_model() if self.settings.text_model else None
         if model is not None:
             skip = frozenset(found.counts) if found.truncated else frozenset()
