@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from compliance import __version__
-from compliance.contract import EngineInfo, ErrorInfo, Finding, Observation, Origin, Report, Result, Verdict
+from compliance.contract import EngineInfo, ErrorInfo, Finding, Observation, Origin, Report, Result, Status, Verdict
 from compliance.extract.decode import UndecodableError, decode, detect_encoding
 from compliance.extract.document import Document, Page, Segment
 from compliance.extract.errors import ExtractError
@@ -20,9 +20,11 @@ from compliance.rules.loader import RuleSet, load_rules
 from compliance.settings import Settings
 from compliance.text.analyzer import TextAnalyzer
 from compliance.text.context import official_document
+from compliance.text.issuer_field import issuer_findings
 from compliance.text.model import load_model
 from compliance.text.pinyin_read import pinyin_findings
 from compliance.text.sender import sender_findings
+from compliance.text.state_certificate import demote, demote_licence_lines, state_certificate_title
 from compliance.text.stream import StreamResult, analyze_stream
 from compliance.verdict import verdict_of_counts
 
@@ -280,10 +282,24 @@ class Checker:
 
     def _second_opinion(self, found: StreamResult, text: str, *, page: int | None, origin: Origin, official: bool,
                         room: int | None = None) -> None:
-        """For pages short enough: pinyin read back into characters (七天拿zheng), a message signed in an organ's name
+        """For pages short enough: a certificate the state issues itself has its organ findings for review (see
+        text/state_certificate.py); pinyin read back into characters (七天拿zheng), a message signed in an organ's name
         (【人社服务】), then the sentence model's review findings; all added to ``found`` with counts and statuses."""
         if len(text) > self.settings.text_model_max_chars:
             return
+        for f in issuer_findings(text, found.findings, self.ruleset, page=page, origin=origin, official=official):
+            found.counts[f.category.value] = found.counts.get(f.category.value, 0) + 1
+            found.statuses[f.status.value] = found.statuses.get(f.status.value, 0) + 1
+            found.findings.append(f)
+        title = state_certificate_title(text) if not found.truncated else None
+        if not found.truncated:
+            moved = demote(found.findings, title) if title is not None else 0
+            moved += demote_licence_lines(text, found.findings)
+            if moved:
+                found.statuses[Status.VIOLATION.value] -= moved
+                found.statuses[Status.REVIEW.value] = found.statuses.get(Status.REVIEW.value, 0) + moved
+                if not found.statuses[Status.VIOLATION.value]:
+                    del found.statuses[Status.VIOLATION.value]
         extra: list[Finding] = []
         if self.settings.pinyin_reading and not found.truncated:
             for f in pinyin_findings(self.analyzer, text, found.findings, official=official):
@@ -304,8 +320,7 @@ class Checker:
                 found.findings.append(f)
             else:
                 found.truncated = True
-        if extra:
-            found.findings.sort(key=lambda f: (f.location.start or 0, f.category))
+        found.findings.sort(key=lambda f: (f.location.start or 0, f.category))
 
     def _analyze(self, pieces: list[str] | Iterator[str], origin: Origin = Origin.TEXT,
                  observer_official: bool | None = None) -> StreamResult:

@@ -17,6 +17,7 @@ from compliance.text.normalize import fold
 
 RULE_PREFIX = "model."
 _CONTEXT_CHARS = 24
+MIN_SENTENCE_CHARS = 10
 # A chat turn or FAQ question by the other party: 学员：…, 问：….
 _OTHER_PARTY = re.compile(r"\s*(?:学员|学生|客户|顾客|家长|网友|用户|买家|问)\s*[：:]")
 
@@ -35,6 +36,8 @@ def model_findings(text: str, found: list[Finding], model: SentenceModel, rulese
         if not raised:
             continue
         folded = fold(text[sent.start : sent.end])
+        if len(folded) < MIN_SENTENCE_CHARS:
+            continue  # a title line (心理咨询师证书) or a slogan fragment: too little to judge a paraphrase by
         if context.prohibition.search(folded) or (context.disown_marks is not None
                                                   and context.disown_marks.search(folded)):
             continue  # 严禁…, 警方提醒…, 市民反映…, …算不算违法: the claim is quoted to be condemned or reported

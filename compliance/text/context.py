@@ -231,7 +231,16 @@ def mentioned(text: str, start: int, end: int, rules: ContextRules) -> bool:
             if any(w in question for w in _QUIZ) and (rules.mention.search(question)
                                                       or rules.prohibition.search(question)):
                 return True
+        # A news item quotes the claim in its headline and reports the case in the next sentence:
+        # 花4800元买的“国家高级心理咨询师”证书，上网却查不到。市民王女士向记者反映….
+        if rules.case is not None:
+            lo, hi = max(0, start - NEWS_REACH), min(len(text), end + NEWS_REACH)
+            if rules.case.search(fold(text[lo:hi])):
+                return True
     return False
+
+
+NEWS_REACH = 160  # characters each side of a quoted claim in which a case report counts
 
 
 _QUIZ = ("哪些", "哪个", "哪几", "哪一", "下列", "以下", "是否")
@@ -241,7 +250,7 @@ _QUIZ = ("哪些", "哪个", "哪几", "哪一", "下列", "以下", "是否")
 _fold_context = lru_cache(maxsize=4096)(fold)
 
 
-_NEGATION_REACH = 4
+_NEGATION_REACH = 7  # the window holds the longest marker (不会给你什么); a marker must end at the hit
 
 
 _DOUBLE = frozenset("无没非未不莫")

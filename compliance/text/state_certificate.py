@@ -1,0 +1,99 @@
+"""Certificates the state itself issues: their organ and the state's name are their own.
+
+A 教师资格证书 says 中华人民共和国教育部监制 and 发证机关：XX省教育厅; a 特种作业操作证 names the emergency-management
+bureau. On a training body's paper those words are the breach; on these certificates they are what the genuine
+article carries, and a counterfeit of one is a forgery that a person must check against the organ's records. So
+when a text is headed as one of them, its findings about organs, the state's name and qualification wording are
+for review, not violations.
+"""
+
+from __future__ import annotations
+
+import re
+
+from compliance.contract import Category, Finding, Severity, Status
+from compliance.text.normalize import fold
+
+# Titles of certificates and licences issued by administrative organs themselves.
+STATE_TITLES = (
+    "教师资格证书", "特种作业操作证", "护士执业证书", "医师资格证书", "医师执业证书", "机动车驾驶证", "律师执业证",
+    "法律职业资格证书", "建造师注册证书", "特种设备作业人员证", "特种设备安全管理和作业人员证", "船员适任证书",
+    "导游证", "执业药师注册证", "全国计算机等级考试", "普通话水平测试等级证书", "民办学校办学许可证", "营业执照",
+)
+# The professional-technical qualifications of the national catalogue (2021), whose certificates the ministries
+# issue: a head naming one with 职业资格/执业资格/资格 is such a certificate. Names from ../shared/data/
+# catalogue-2021.txt (a public transcription; see its header), shortened to the words a certificate prints.
+CATALOGUE_PROFESSIONAL = (
+    "教师", "法律职业", "注册会计师", "注册城乡规划师", "注册测绘师", "注册核安全工程师", "注册建筑师", "监理工程师",
+    "房地产估价师", "造价工程师", "建造师", "注册结构工程师", "注册土木工程师", "注册化工工程师", "注册电气工程师",
+    "注册公用设备工程师", "注册环保工程师", "注册验船师", "执业兽医", "导游", "医师", "护士", "注册安全工程师",
+    "注册消防工程师", "注册计量师", "执业药师", "专利代理师", "拍卖师", "社会工作者", "资产评估师", "矿业权评估师",
+    "环境影响评价工程师", "税务师", "设备监理师", "精算师", "计算机技术与软件专业技术", "会计专业技术", "经济专业技术",
+    "卫生专业技术", "审计专业技术", "统计专业技术", "翻译专业", "出版专业技术人员", "银行业专业人员",
+)
+_CATALOGUE_TITLE = re.compile("(?:" + "|".join(CATALOGUE_PROFESSIONAL) + ")(?:职业资格|执业资格|资格)(?:证书|证)")
+# Characters OCR confuses in these titles: 证书 read as 正书, 机动车 as 杌动车.
+_OCR = str.maketrans({"杌": "机"})
+_OCR_WORDS = (("正书", "证书"), ("许可正", "许可证"), ("驾驶正", "驾驶证"), ("操作正", "操作证"))
+_ISSUER_FIELD = re.compile(
+    r"(?:发证单位|颁发单位|发证机关|发证机构|签发单位|颁证单位|审批机关|颁发机构)\s*[：:]\s*([^\n]{2,40})")
+_ORGAN_NAME = re.compile(r"(?:部|厅|局|委员会|委|人民政府|政府|办公室|考试院|考试中心|语言文字工作委员会)")
+_CATEGORIES = frozenset({Category.IMPERSONATE_AUTHORITY, Category.STATE_NAME, Category.QUALIFICATION_TERM})
+_HEAD_LINES = 3
+NOTE = ("a certificate the state issues itself ({title}): its organ and the state's name are its own; a person "
+        "checks it against the issuing organ's records")
+
+
+def state_certificate_title(text: str) -> str | None:
+    """The state-issued certificate the text is headed as, if any (its first lines)."""
+    lines = [fold(line) for line in text[:400].splitlines()]
+    # A title broken over lines by the layout (中级注册安全工程 / 师职业资格证书) is read joined.
+    head = "".join([x for x in lines if x][:_HEAD_LINES]).translate(_OCR)
+    for wrong, right in _OCR_WORDS:
+        head = head.replace(wrong, right)
+    title = next((t for t in STATE_TITLES if t in head), None)
+    if title is None:
+        m = _CATALOGUE_TITLE.search(head)
+        title = m.group(0) if m else None
+    if title is None:
+        return None
+    # Issued by a company, school or society, it is not the state's certificate it is titled as.
+    for m in _ISSUER_FIELD.finditer(text):
+        if not _ORGAN_NAME.search(fold(m.group(1))):
+            return None
+    return title
+
+
+def demote(findings: list[Finding], title: str) -> int:
+    """Turn the violations of the organ, state-name and qualification categories into review; how many."""
+    n = 0
+    for f in findings:
+        if f.category in _CATEGORIES and f.status is Status.VIOLATION:
+            f.status = Status.REVIEW
+            f.severity = Severity.MEDIUM if f.severity is Severity.HIGH else Severity.LOW
+            f.notes.append(NOTE.format(title=title))
+            n += 1
+    return n
+
+
+# A licence the organs issue, quoted on a line of its own by the school holding it: 办学许可证：人社民XXXX号（XX区
+# 人力资源和社会保障局核发）. True or not, the register says; the organ issued the licence, not a certificate.
+_LICENCE_LINE = re.compile(r"^[^\n]{0,12}(?:办学许可证|许可证号|许可证编号|营业执照|统一社会信用代码)[^\n]*$",
+                           re.MULTILINE)
+LICENCE_NOTE = ("the organ is named as the issuer of the school's licence on its licence line; a person checks the "
+                "register")
+
+
+def demote_licence_lines(text: str, findings: list[Finding]) -> int:
+    """Impersonation violations inside a licence line become review; how many."""
+    lines = [(m.start(), m.end()) for m in _LICENCE_LINE.finditer(text)]
+    n = 0
+    for f in findings:
+        if (f.category is Category.IMPERSONATE_AUTHORITY and f.status is Status.VIOLATION
+                and f.location.start is not None and f.location.end is not None
+                and any(a <= f.location.start and f.location.end <= b for a, b in lines)):
+            f.status = Status.REVIEW
+            f.severity = Severity.MEDIUM if f.severity is Severity.HIGH else Severity.LOW
+            f.notes.append(LICENCE_NOTE)
+            n += 1
+    return n
