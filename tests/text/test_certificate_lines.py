@@ -21,11 +21,15 @@ def _by_rule(report, rule_id):
 
 
 @pytest.mark.parametrize(("text", "evidence"), [
-    ("技能人才培训证书\n姓名：万凤英\n颁发单位：国务院职业能力建设办公室\n编号：2840-3260-8700", "国务院职业能力建设办公室"),
-    ("高级岗位技能证书\n颁发单位：中华职业教育发展促进会\n主管单位：重庆市劳动局\n证号：2021GJZG7653619", "重庆市劳动局"),
-    ("中国技能人才评价证书\n国家技能人才认证管理局 监制  身份证号码：610113198311086032", "国家技能人才认证管理局"),
+    ("技能人才培训证书\n姓名：万凤英\n颁发单位：国务院职业能力建设办公室\n编号：2840-3260-8700",
+     "国务院职业能力建设办公室"),
+    ("高级岗位技能证书\n颁发单位：中华职业教育发展促进会\n主管单位：重庆市劳动局\n证号：2021GJZG7653619",
+     "重庆市劳动局"),
+    ("中国技能人才评价证书\n国家技能人才认证管理局 监制  身份证号码：610113198311086032",
+     "国家技能人才认证管理局"),
     # A round seal's ring read backwards by the OCR.
-    ("职业技能等级证书\n姓名：叶伟\n印章：章用专定鉴能技业职部障保会社和源资力人", "章用专定鉴能技业职部障保会社和源资力人"),
+    ("职业技能等级证书\n姓名：叶伟\n印章：章用专定鉴能技业职部障保会社和源资力人",
+     "章用专定鉴能技业职部障保会社和源资力人"),
 ])
 def test_an_organ_in_an_issuer_maker_or_seal_line_is_impersonation(checker: Checker, text: str, evidence: str):
     report = checker.check_text(text)
@@ -36,7 +40,8 @@ def test_an_organ_in_an_issuer_maker_or_seal_line_is_impersonation(checker: Chec
 
 
 @pytest.mark.parametrize("text", [
-    "职业技能等级证书\n评价机构：XX智能科技有限公司\n发证机构：南宁市第一职业技术学校\n证书编号：S000045010371995197921",
+    "职业技能等级证书\n评价机构：XX智能科技有限公司\n发证机构：南宁市第一职业技术学校\n"
+    "证书编号：S000045010371995197921",
     # Not a certificate: organs host a competition.
     "关于举办2024年职工职业技能大赛的通知\n主办单位：市总工会、市人力资源和社会保障局",
 ])
@@ -45,8 +50,10 @@ def test_bodies_that_are_not_organs_and_texts_that_are_not_certificates(checker:
 
 
 @pytest.mark.parametrize(("text", "title"), [
-    ("教师资格证书\n资格种类：高级中学教师资格\n发证机关：XX省教育厅（签章）\n中华人民共和国教育部监制", "教师资格证书"),
-    ("中华人民共和国\n中级注册安全工程\n师职业资格证书\n姓名：杜家乐", "注册安全工程师职业资格证书"),  # title over two lines
+    ("教师资格证书\n资格种类：高级中学教师资格\n发证机关：XX省教育厅（签章）\n中华人民共和国教育部监制",
+     "教师资格证书"),
+    # The title over two lines.
+    ("中华人民共和国\n中级注册安全工程\n师职业资格证书\n姓名：杜家乐", "注册安全工程师职业资格证书"),
     ("中华人民共和国杌动车驾驶正\n姓名：张三", "机动车驾驶证"),  # OCR: 杌 for 机, 正 for 证
 ])
 def test_certificates_the_state_issues_are_recognised(text: str, title: str):
@@ -54,7 +61,8 @@ def test_certificates_the_state_issues_are_recognised(text: str, title: str):
 
 
 def test_a_state_certificate_keeps_its_organ_for_review_not_as_a_breach(checker: Checker):
-    text = "教师资格证书\n资格种类：高级中学教师资格\n证书号码：20234400000000000\n发证机关：XX省教育厅（签章）\n中华人民共和国教育部监制"
+    text = ("教师资格证书\n资格种类：高级中学教师资格\n"
+            "证书号码：20234400000000000\n发证机关：XX省教育厅（签章）\n中华人民共和国教育部监制")
     report = checker.check_text(text)
     assert report.verdict is Verdict.REVIEW
     assert report.findings and all(f.status is Status.REVIEW for f in report.findings)
@@ -68,7 +76,8 @@ def test_the_same_title_from_a_private_issuer_is_not_set_apart(checker: Checker)
 
 
 def test_a_licence_line_names_its_issuing_organ_for_review(checker: Checker):
-    text = "「XX职业培训学校」小程序\n办学许可证：人社民1234号（XX区人力资源和社会保障局核发）\n开设课程：育婴员、保育师"
+    text = ("「XX职业培训学校」小程序\n办学许可证：人社民1234号（XX区人力资源和社会保障局核发）\n"
+            "开设课程：育婴员、保育师")
     report = checker.check_text(text)
     assert report.verdict is not Verdict.VIOLATION
     organ = [f for f in report.findings if f.category.value == "impersonate_authority"]
