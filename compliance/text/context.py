@@ -169,10 +169,12 @@ def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
 _CONDEMNED = re.compile(
     r"[\u3400-\u9fff]{0,14}?(?:(?:均属|均系|都属于|都属|均为|属于|属|系|是|可能构成|构成|涉嫌)(?:严重|明显)?"
     r"(?:违法|违规|犯罪|诈骗|虚假宣传|欺诈|骗子|骗局|假的|保证性承诺)|违反(?:了)?(?:广告法|法律|法规|规定|相关规定))"
+    # - or says the promise was not kept: 屡考不过，退费遭拒.
+    r"|(?:遭拒|被拒|无门|受阻|未兑现|没兑现|不兑现)"
 )
 # - It is a rule with its sanction: 对…组织替考、代考的，依照…严肃处理.
 _SANCTIONED = re.compile(
-    r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安|承担刑事责任|判处)"
+    r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安|承担刑事责任|判处|取消考试资格|取消成绩)"
 )
 # - It reports a case: 警方破获…, 法院审理查明…, 记者调查发现… (ContextRules.case, from the context file: a
 #   complaint's reading leaves out the words a complainant uses, such as 反映).
@@ -184,7 +186,7 @@ _QUESTION_END = re.compile(
 )
 # What the batch path's screen looks for in the folded text (with the case markers: a superset of the above).
 _DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "严肃", "依法", "从严", "追究", "移送", "刑事", "判处",
-                 "骗子", "骗局", "假的", "保证性承诺", "违反")
+                 "骗子", "骗局", "假的", "保证性承诺", "违反", "遭拒", "被拒", "无门", "受阻", "兑现", "取消")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
 _FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问")
