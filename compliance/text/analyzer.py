@@ -34,6 +34,7 @@ from compliance.text.context import (
     ContextRules,
     begins_enterprise_name,
     clause_bounds,
+    enumerates,
     hard_edges,
     in_doc_number,
     in_official_title,
@@ -362,6 +363,8 @@ class TextAnalyzer:
         if not accepted and self._exempt(text, norm, comp, s, os_, oe, official):
             return None
         if not accepted and rule.enterprise_name_ignore and begins_enterprise_name(text, oe):
+            return None
+        if not accepted and enumerates(text, os_, oe):
             return None
 
         if evidence != cand.term and "pinyin" not in " ".join(notes):

@@ -40,6 +40,7 @@ from compliance.text.context import (
     condemn_screen,
     condemned,
     doc_number_screen,
+    enumerates,
     hard_edges_batch,
     in_doc_number,
     in_official_title,
@@ -503,6 +504,10 @@ class BatchPlan:
         # Part of an enterprise's registered name, for the rules that say so (郑州市第一建筑工程有限责任公司).
         for i in np.flatnonzero(alive & self._enterprise_ignore.take(crule)).tolist():
             if begins_enterprise_name(text, int(oe[i])):
+                alive[i] = False
+        # An ordinal opening a list (第一，…第二，…), as _judge: only two-character hits can be 第一.
+        for i in np.flatnonzero(alive & ((oe - os_) == 2)).tolist():
+            if enumerates(text, int(os_[i]), int(oe[i])):
                 alive[i] = False
         return alive, os_, oe
 

@@ -171,6 +171,9 @@ _CONDEMNED = re.compile(
     r"(?:违法|违规|犯罪|诈骗|虚假宣传|欺诈|骗子|骗局|假的|保证性承诺)|违反(?:了)?(?:广告法|法律|法规|规定|相关规定))"
     # - or says the promise was not kept: 屡考不过，退费遭拒.
     r"|(?:遭拒|被拒|无门|受阻|未兑现|没兑现|不兑现)"
+    # - or forbids its sale: 证书代办、代考类商品禁止发布; or calls it unlawful outright: 挂证违法.
+    r"|[\u3400-\u9fff]{0,14}?(?:禁止|不得|严禁)(?:发布|销售|出售|上架|售卖)|[\u3400-\u9fff]{0,8}?将被(?:拦截|下架|删除|封禁)"
+    r"|(?:违法|违规|犯法)(?![\u3400-\u9fff]{0,2}(?:必究|者))"
 )
 # - It is a rule with its sanction: 对…组织替考、代考的，依照…严肃处理.
 _SANCTIONED = re.compile(
@@ -186,7 +189,8 @@ _QUESTION_END = re.compile(
 )
 # What the batch path's screen looks for in the folded text (with the case markers: a superset of the above).
 _DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "严肃", "依法", "从严", "追究", "移送", "刑事", "判处",
-                 "骗子", "骗局", "假的", "保证性承诺", "违反", "遭拒", "被拒", "无门", "受阻", "兑现", "取消")
+                 "骗子", "骗局", "假的", "保证性承诺", "违反", "遭拒", "被拒", "无门", "受阻", "兑现", "取消",
+                 "禁止", "不得", "严禁", "拦截", "下架", "删除", "封禁", "犯法")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
 _FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问")
@@ -488,3 +492,20 @@ _ENTERPRISE_NAME = re.compile(
 def begins_enterprise_name(text: str, end: int) -> bool:
     """Does the hit ending at original offset ``end`` begin an enterprise's registered name?"""
     return _ENTERPRISE_NAME.match(text, end, min(len(text), end + 24)) is not None
+
+
+_LIST_MARKS = "，,、：:．.）)"
+
+
+_LIST_OPENS = "：:。；;！!？?\n\r\t （(【[“\""
+_SECOND = re.compile(r"第二[，,、：:．.）)]")
+
+
+def enumerates(text: str, start: int, end: int) -> bool:
+    """第一，看编号；第二，上网查: the ordinal opens a list item (at a clause's start, a mark right after it, 第二 with
+    its own mark further on); it claims no rank. 全市第一，第二名都比不上 is a rank."""
+    if end >= len(text) or text[end] not in _LIST_MARKS or fold(text[start:end]) != "第一":
+        return False
+    if start > 0 and text[start - 1] not in _LIST_OPENS:
+        return False
+    return _SECOND.search(text, end, end + 2 * _SCOPE) is not None

@@ -1,0 +1,44 @@
+"""Context added from the session-3 blind batches: lists, quizzes, FAQ questions, warnings and forbidden sales."""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance import Checker
+from compliance.contract import Origin
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker()
+
+
+def _cats(findings) -> set[str]:
+    return {f.category.value for f in findings}
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("今天聊聊怎么辨别假证书：第一，看编号是不是22位；第二，上网查。", "absolute_claim"),  # a list, not a rank
+    ("选择我们的理由\n第一、师资强\n第二、价格低", "absolute_claim"),
+    ("合规课件：以下说法哪些违规？A.「国家级金牌讲师授课」 B.「学员就业率100%」。", "absolute_claim"),  # a quiz
+    ("问：「国家职业资格证书」和「职业技能等级证书」有啥区别？", "qualification_term"),  # an FAQ question
+    ("电商平台类目规则：证书代办、代考类商品禁止发布。", "guarantee_pass"),  # a forbidden sale
+    ("记者调查 ▪ 学员交钱后却屡考不过 ▪ 退费遭拒", "guarantee_pass"),  # a promise reported as broken
+    ("花4800元买的“国家高级心理咨询师”证书，上网却查不到。市民王女士向记者反映，机构已失联。", "state_name"),
+])
+def test_stated_reported_or_listed_is_not_claimed(checker: Checker, text: str, absent: str) -> None:
+    found = checker.analyzer.analyze(text)
+    assert absent not in _cats(found), [(f.rule_id, f.evidence) for f in found]
+    # The batch path (all candidates at once, taken by long texts) agrees.
+    batch = checker.analyzer._batch.scan(text, official=None, page=None, origin=Origin.TEXT, offset=0, keep=None,
+                                         limit=None)
+    assert absent not in _cats(batch.findings)
+
+
+@pytest.mark.parametrize(("text", "present"), [
+    ("本校全市第一，第二名都比不上", "absolute_claim"),  # a rank, though 第二 follows
+    ("证书是人社部发的，放心报名", "impersonate_authority"),  # a statement, not a question
+    ("凡报名者，考试包过！禁止外传本优惠", "guarantee_pass"),  # 禁止 about something else, after a sentence break
+])
+def test_the_claims_themselves_still_count(checker: Checker, text: str, present: str) -> None:
+    assert present in _cats(checker.analyzer.analyze(text))
