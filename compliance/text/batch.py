@@ -77,6 +77,7 @@ Mask = npt.NDArray[np.bool_]
 
 _MODE = {Boundary.NONE: 0, Boundary.PREFIX: 1, Boundary.STRICT: 2}
 _SETS_PER_PATTERN = 2
+_DI, _YI = ord("第"), ord("一")
 _LATIN_UNITS = np.zeros(0x10000, dtype=bool)
 _LATIN_UNITS[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
 
@@ -505,8 +506,10 @@ class BatchPlan:
         for i in np.flatnonzero(alive & self._enterprise_ignore.take(crule)).tolist():
             if begins_enterprise_name(text, int(oe[i])):
                 alive[i] = False
-        # An ordinal opening a list (第一，…第二，…), as _judge: only two-character hits can be 第一.
-        for i in np.flatnonzero(alive & ((oe - os_) == 2)).tolist():
+        # An ordinal opening a list (第一，…第二，…), as _judge: only a 第一 followed by a dropped mark can be one.
+        two = np.flatnonzero(alive & ((ce - cs) == 2) & (oe < big))
+        two = two[(folded.take(cs.take(two)) == _DI) & (folded.take(cs.take(two) + 1) == _YI)]
+        for i in two.tolist():
             if enumerates(text, int(os_[i]), int(oe[i])):
                 alive[i] = False
         return alive, os_, oe
