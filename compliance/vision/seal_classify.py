@@ -33,6 +33,12 @@ ORGAN_NAMES = re.compile(
     r"市场监|监督管理|管理[局厅]|公安|法院|检察院|办公厅|办公室|教育[厅局部]|财政|税务|海关|"
     r"民政|司法[局厅部]|卫生健康|应急管理|生态环境|国务院|人民共和国"
 )
+# A ring that fades out after the first characters of an organ's name: a level of government (市, 省, 县, 区)
+# followed by the start of an organ's name that no company or school name has right after the place
+# (北京市人力资, 重市人力资源, 某某市财, 广东省市场). A company or school word anywhere else still makes it an
+# issuer's. Not 市人 or 县人民 alone (某某市人才交流服务中心, 某某县人民医院), nor 教育 (a place followed by
+# 教育 may begin an education company's or association's name: 某某市民办教育协会).
+ORGAN_STEMS = re.compile(r"[市省县区](?:人力|财|市场)")
 # Organ names end so; only trusted on a reading of three characters or more (a fragment like 章局 is not one).
 # Not 部: the ministries are named in full above, and a bare …部 is far more often a company's (服务部, 经营部,
 # with the 服 or 经 lost).
@@ -119,6 +125,7 @@ def _align(pattern: str, text: str) -> tuple[int, int, int, int, str]:
 def organ_spans(name: str) -> list[tuple[int, int]]:
     """Stretches of ``name`` (CJK only) that read as an organ's name, exactly or approximately."""
     spans = [m.span() for m in ORGAN_NAMES.finditer(name)]
+    spans += [m.span() for m in ORGAN_STEMS.finditer(name)]
     for organ in FUZZY_NAMES:
         matched, slips, start, end, chars = _align(organ.name, name)
         if (matched >= organ.need and slips <= organ.slips
@@ -147,7 +154,8 @@ def classify(text: str) -> str:
 
 # The centre's usage phrase (合同专用章, 培训专用章, 财务专用章 ...): what the stamp is for, not whose it is (an
 # organ's seal can be its 培训专用章); it is no issuer evidence.
-USAGE = re.compile(r"[\u4e00-\u9fff]{0,4}专用章?|[\u4e00-\u9fff]{0,4}用章")
+# Misread phrases too (培训专思帝实 is 培训专用章): whatever follows 专 is the phrase's end.
+USAGE = re.compile(r"[\u4e00-\u9fff]{0,4}专[\u4e00-\u9fff]{0,3}|[\u4e00-\u9fff]{0,4}用章")
 
 
 def classify_read(ring: str, centre: str = "", spots: Mapping[str, float] | None = None) -> str:

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from compliance.vision.seal_classify import FUZZY_NAMES, ORGAN_NAMES, classify
+from compliance.vision.seal_classify import FUZZY_NAMES, ORGAN_NAMES, classify, classify_read
 
 # Issuers of the kinds that stamp training certificates, beyond the ones the generated pages use.
 ISSUERS = [
@@ -71,6 +71,20 @@ def test_issuer_names_never_read_as_organs(name):
     ("某某人力资源服务有限公司", "company"),
     ("某某市场管理", "unknown"),  # markets are managed by companies too
     ("某某市人力资源和社会保障局职业技能鉴定中心", "company"),  # a unit under the organ is not the organ
+    # Rings that fade out after a place and the start of an organ's name.
+    ("北京市人力资", "organ"),
+    ("重市人力资源", "organ"),  # 庆 lost
+    ("某某市财出", "organ"),
+    ("广东省市场", "organ"),
+    ("江苏省教育", "unknown"),  # a place and 教育 may begin an education company's name
+    ("北京市人", "unknown"),  # 市人才交流服务中心 too
 ])
 def test_slips_and_spans(text, kind):
     assert classify(text) == kind
+
+
+def test_misread_usage_phrase_is_no_issuer_evidence():
+    # 培训专用章 read as 培训专思帝实 under a ring read as 江苏省教育庆 (厅 misread): the centre's 培训 is the
+    # usage phrase, not a training company's name.
+    assert classify_read("江苏省教育庆", "培训专思帝实") == "unknown"
+    assert classify_read("江苏省教育庆", "培训专思帝实", {"教育厅": -0.1}) == "organ"
