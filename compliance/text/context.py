@@ -173,11 +173,12 @@ _CONDEMNED = re.compile(
     r"|(?:遭拒|被拒|无门|受阻|未兑现|没兑现|不兑现)"
     # - or forbids its sale: 证书代办、代考类商品禁止发布; or calls it unlawful outright: 挂证违法.
     r"|[\u3400-\u9fff]{0,14}?(?:禁止|不得|严禁)(?:发布|销售|出售|上架|售卖)|[\u3400-\u9fff]{0,8}?将被(?:拦截|下架|删除|封禁)"
+    r"|[\u3400-\u9fff]{0,14}?(?:虚假广告|违法广告|虚假宣传)案"
     r"|(?:违法|违规|犯法)(?![\u3400-\u9fff]{0,2}(?:必究|者))"
 )
 # - It is a rule with its sanction: 对…组织替考、代考的，依照…严肃处理.
 _SANCTIONED = re.compile(
-    r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安|承担刑事责任|判处|取消考试资格|取消成绩)"
+    r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安|承担刑事责任|判处|取消[\u3400-\u9fff]{0,4}?(?:成绩|资格)|依规(?:作废|处理|取消)|作废相关证书|终止其?备案)"
 )
 # - It reports a case: 警方破获…, 法院审理查明…, 记者调查发现… (ContextRules.case, from the context file: a
 #   complaint's reading leaves out the words a complainant uses, such as 反映).
@@ -190,10 +191,12 @@ _QUESTION_END = re.compile(
 # What the batch path's screen looks for in the folded text (with the case markers: a superset of the above).
 _DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "严肃", "依法", "从严", "追究", "移送", "刑事", "判处",
                  "骗子", "骗局", "假的", "保证性承诺", "违反", "遭拒", "被拒", "无门", "受阻", "兑现", "取消",
-                 "禁止", "不得", "严禁", "拦截", "下架", "删除", "封禁", "犯法")
+                 "禁止", "不得", "严禁", "拦截", "下架", "删除", "封禁", "犯法", "依规", "作废", "终止")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
 _FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问")
+# A chat turn by the other party asks too: 客户：你们能帮我把二建证挂出去吗？ (the speaker and a colon).
+_CHAT_TURN = re.compile(r"[ \t\u3000]*(?:客户|学员|顾客|家长|网友|用户|买家|学生)[ \t\u3000]*[：:]")
 # An FAQ's question runs longer than a customer's aside: 问：「国家职业资格证书」和「职业技能等级证书」有啥区别？
 FAQ_REACH = 40
 
@@ -208,7 +211,7 @@ def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
     if rules.case is not None and rules.case.search(_fold_context(text[slo:start])):
         return True
     # An FAQ's question: 问：你们的证书是国家职业资格证书吗？ (the question mark within the batch screen's reach).
-    if _fold_context(text[slo:start]).startswith(_FAQ_ASK) and QUESTION_MARKS.search(
+    if (_fold_context(text[slo:start]).startswith(_FAQ_ASK) or _CHAT_TURN.match(text, slo)) and QUESTION_MARKS.search(
             text, end, min(shi + 1, end + FAQ_REACH)):
         return True
     before = _fold_context(text[max(slo, start - 6) : start])

@@ -31,7 +31,8 @@ CATALOGUE_PROFESSIONAL = (
     "环境影响评价工程师", "税务师", "设备监理师", "精算师", "计算机技术与软件专业技术", "会计专业技术", "经济专业技术",
     "卫生专业技术", "审计专业技术", "统计专业技术", "翻译专业", "出版专业技术人员", "银行业专业人员",
 )
-_CATALOGUE_TITLE = re.compile("(?:" + "|".join(CATALOGUE_PROFESSIONAL) + ")(?:职业资格|执业资格|资格)(?:证书|证)")
+_CATALOGUE_TITLE = re.compile(
+    "(?:" + "|".join(CATALOGUE_PROFESSIONAL) + ")(?:(?:职业资格|执业资格|资格)(?:证书|证)|注册证书|注册证)")
 # Characters OCR confuses in these titles: 证书 read as 正书, 机动车 as 杌动车.
 _OCR = str.maketrans({"杌": "机"})
 _OCR_WORDS = (("正书", "证书"), ("许可正", "许可证"), ("驾驶正", "驾驶证"), ("操作正", "操作证"))
