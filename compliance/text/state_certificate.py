@@ -18,7 +18,9 @@ from compliance.text.normalize import fold
 STATE_TITLES = (
     "教师资格证书", "特种作业操作证", "护士执业证书", "医师资格证书", "医师执业证书", "机动车驾驶证", "律师执业证",
     "法律职业资格证书", "建造师注册证书", "特种设备作业人员证", "特种设备安全管理和作业人员证", "船员适任证书",
-    "导游证", "执业药师注册证", "全国计算机等级考试", "普通话水平测试等级证书", "民办学校办学许可证", "营业执照",
+    "导游证", "执业药师注册证", "道路运输从业人员从业资格证", "网络预约出租汽车驾驶员证",
+    "社会工作者职业水平证书", "民用无人机驾驶员执照", "民用航空器驾驶员执照", "全国计算机等级考试",
+    "普通话水平测试等级证书", "民办学校办学许可证", "营业执照",
 )
 # The professional-technical qualifications of the national catalogue (2021), whose certificates the ministries
 # issue: a head naming one with 职业资格/执业资格/资格 is such a certificate. Names from ../shared/data/
