@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import pairwise
 
 from compliance.contract import Category, Finding, Location, Origin, Severity, Status
 from compliance.rules.loader import RuleSet
@@ -35,6 +36,12 @@ _SEAL_ORGAN = re.compile(
 # Only a certificate has these lines: its title names a certificate (OCR: 证韦, 正书) or it numbers one.
 _CERTIFICATE = re.compile(r"证书|证韦|正书|证\s*$|执照|(?:证书编号|证书编码|证号|管理号|编号)\s*[：:]", re.MULTILINE)
 _HEAD = 300
+_LINE = re.compile(r"^[ \t\u3000]*(\S[^\n]*?)[ \t\u3000]*$", re.MULTILINE)
+_HEAD_LINES = 3
+# A whole header line that is an organ's name (Latin initials such as CAAC fold away into lower case and stay).
+_HEAD_ORGAN = re.compile(r"[a-z]{0,6}(?:中华人民共和国|国家|中国)?[\u4e00-\u9fff]{1,16}?(?:部|厅|局|委员会|总局)")
+_TITLE_BELOW = re.compile(r"证书|合格证|执照|资格证|操作证|上岗证|证$")
+_NOTICE_BELOW = re.compile(r"通知|公告|通告|声明|提示|决定")
 _CUT = re.compile(r"[ \t\u3000（(]")  # a value ends at a gap or a bracket (国家…局 监制  身份证号码：…)
 _CONFIDENCE = 0.85
 
@@ -54,6 +61,14 @@ def issuer_findings(text: str, found: list[Finding], ruleset: RuleSet, *, page: 
         name = fold(m.group(1))
         if _ORGAN_END.search(name) and not _NOT_ORGAN.search(name):
             spans.append((m.start(1), m.end(1), "maker"))
+    # An organ's name alone on one of the first lines, straight above the certificate's title, as its header
+    # (农业农村部 / 新型职业农民资格证书). A notice signed by the organ has no certificate title under its name.
+    head = list(_LINE.finditer(text))[: _HEAD_LINES + 1]
+    for m, below in pairwise(head):
+        name = fold(m.group(1))
+        if (_HEAD_ORGAN.fullmatch(name) and not _NOT_ORGAN.search(name)
+                and _TITLE_BELOW.search(below.group(1)) and not _NOTICE_BELOW.search(below.group(1))):
+            spans.append((m.start(1), m.end(1), "header"))
     for m in _SEAL_LINE.finditer(text):
         value = m.group(1)
         name = fold(value)

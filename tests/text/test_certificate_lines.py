@@ -27,6 +27,8 @@ def _by_rule(report, rule_id):
      "重庆市劳动局"),
     ("中国技能人才评价证书\n国家技能人才认证管理局 监制  身份证号码：610113198311086032",
      "国家技能人才认证管理局"),
+    # An organ's name as the header straight above the certificate's title.
+    ("农业农村部\n新型职业农民资格证书\n（高级 · 无人机植保方向）\n姓名：张三", "农业农村部"),
     # A round seal's ring read backwards by the OCR.
     ("职业技能等级证书\n姓名：叶伟\n印章：章用专定鉴能技业职部障保会社和源资力人",
      "章用专定鉴能技业职部障保会社和源资力人"),
@@ -46,6 +48,8 @@ def test_an_organ_in_an_issuer_maker_or_seal_line_is_impersonation(checker: Chec
 @pytest.mark.parametrize("text", [
     "职业技能等级证书\n评价机构：XX智能科技有限公司\n发证机构：南宁市第一职业技术学校\n"
     "证书编号：S000045010371995197921",
+    # A notice the organ signs has no certificate title under its name.
+    "某区人力资源和社会保障局\n责令改正通知书\nXX人社监令〔2024〕12号\n你单位颁发的证书使用国徽",
     # Not a certificate: organs host a competition.
     "关于举办2024年职工职业技能大赛的通知\n主办单位：市总工会、市人力资源和社会保障局",
 ])
