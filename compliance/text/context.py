@@ -175,6 +175,8 @@ _CONDEMNED = re.compile(
     r"|[\u3400-\u9fff]{0,14}?(?:禁止|不得|严禁)(?:发布|销售|出售|上架|售卖)|[\u3400-\u9fff]{0,8}?将被(?:拦截|下架|删除|封禁)"
     r"|[\u3400-\u9fff]{0,14}?(?:虚假广告|违法广告|虚假宣传)案"
     r"|(?:违法|违规|犯法)(?![\u3400-\u9fff]{0,2}(?:必究|者))"
+    # - or says no training can promise it: 高薪入职不是培训能承诺的.
+    r"|[\u3400-\u9fff]{0,4}?不是[\u3400-\u9fff]{0,6}?(?:能|可以|可)?(?:承诺|保证)的"
 )
 # - It is a rule with its sanction: 对…组织替考、代考的，依照…严肃处理.
 _SANCTIONED = re.compile(
@@ -191,7 +193,8 @@ _QUESTION_END = re.compile(
 # What the batch path's screen looks for in the folded text (with the case markers: a superset of the above).
 _DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "严肃", "依法", "从严", "追究", "移送", "刑事", "判处",
                  "骗子", "骗局", "假的", "保证性承诺", "违反", "遭拒", "被拒", "无门", "受阻", "兑现", "取消",
-                 "禁止", "不得", "严禁", "拦截", "下架", "删除", "封禁", "犯法", "依规", "作废", "终止")
+                 "禁止", "不得", "严禁", "拦截", "下架", "删除", "封禁", "犯法", "依规", "作废", "终止",
+                 "承诺的", "保证的")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
 _FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问")
