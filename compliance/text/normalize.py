@@ -59,8 +59,8 @@ def _t2s_chars() -> dict[int, int]:
 
 # Variant forms OpenCC's traditional→simplified table leaves alone but posters use to dodge filters: 囯家认可
 # (囯, 圀, 囶, 囻 for 国), 証書 (the Japanese form of 證); and the Cantonese verb and particle of ads written for
-# Guangdong (包攞证 for 包拿证, 最好嘅 for 最好的), which have no other use; ⭕ for 零 (⭕门槛).
-_VARIANTS = {"囯": "国", "圀": "国", "囶": "国", "囻": "国", "証": "证", "攞": "拿", "嘅": "的", "⭕": "零"}
+# Guangdong (包攞证 for 包拿证, 最好嘅 for 最好的, 考唔到 for 考不到), which have no other use; ⭕ for 零 (⭕门槛).
+_VARIANTS = {"囯": "国", "圀": "国", "囶": "国", "囻": "国", "証": "证", "攞": "拿", "嘅": "的", "⭕": "零", "唔": "不"}
 
 
 def _is_kept(ch: str) -> bool:

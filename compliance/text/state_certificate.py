@@ -35,14 +35,16 @@ CATALOGUE_PROFESSIONAL = (
     "卫生专业技术", "审计专业技术", "统计专业技术", "翻译专业", "出版专业技术人员", "银行业专业人员",
 )
 _CATALOGUE_TITLE = re.compile(
-    "(?:" + "|".join(CATALOGUE_PROFESSIONAL) + ")(?:(?:职业资格|执业资格|资格)(?:证书|证)|注册证书|注册证)")
+    "(?:" + "|".join(CATALOGUE_PROFESSIONAL) + ")(?:(?:职业资格|执业资格|资格)(?:水平)?(?:证书|证)|注册证书|注册证)")
 # Characters OCR confuses in these titles: 证书 read as 正书, 机动车 as 杌动车.
 _OCR = str.maketrans({"杌": "机"})
 _OCR_WORDS = (("正书", "证书"), ("许可正", "许可证"), ("驾驶正", "驾驶证"), ("操作正", "操作证"))
 _ISSUER_FIELD = re.compile(
     r"(?:发证单位|颁发单位|发证机关|发证机构|签发单位|颁证单位|审批机关|颁发机构)\s*[：:]\s*([^\n]{2,40})")
 _ORGAN_NAME = re.compile(r"(?:部|厅|局|委员会|委|人民政府|政府|办公室|考试院|考试中心|语言文字工作委员会)")
-_CATEGORIES = frozenset({Category.IMPERSONATE_AUTHORITY, Category.STATE_NAME, Category.QUALIFICATION_TERM})
+# (持证人可在注册地执业 is what a genuine 执业证书 says, too.)
+_CATEGORIES = frozenset({Category.IMPERSONATE_AUTHORITY, Category.STATE_NAME, Category.QUALIFICATION_TERM,
+                         Category.MISLEADING_CLAIM})
 _HEAD_LINES = 3
 NOTE = ("a certificate the state issues itself ({title}): its organ and the state's name are its own; a person "
         "checks it against the issuing organ's records")
