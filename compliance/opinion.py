@@ -20,7 +20,7 @@ _CONTEXT_CHARS = 24
 MIN_SENTENCE_CHARS = 10
 _LATIN = re.compile(r"[a-z]+")
 # A chat turn or FAQ question by the other party: 学员：…, 问：….
-_OTHER_PARTY = re.compile(r"\s*(?:学员|学生|客户|顾客|家长|网友|用户|买家|问)\s*[：:]")
+_OTHER_PARTY = re.compile(r"\s*(?:学员|学生|客户|顾客|家长|网友|用户|买家)?问?\s*[：:]")
 
 
 def model_findings(text: str, found: list[Finding], model: SentenceModel, ruleset: RuleSet, context: ContextRules,

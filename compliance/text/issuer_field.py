@@ -42,6 +42,7 @@ _HEAD_LINES = 3
 _HEAD_ORGAN = re.compile(r"[a-z]{0,6}(?:中华人民共和国|国家|中国)?[\u4e00-\u9fff]{1,16}?(?:部|厅|局|委员会|总局)")
 _TITLE_BELOW = re.compile(r"证书|合格证|执照|资格证|操作证|上岗证|证$")
 _NOTICE_BELOW = re.compile(r"通知|公告|通告|声明|提示|决定")
+_SEAL_TEXT = re.compile(r"印文[：:]\s*([^）)\n，,；;]{2,30})")
 _CUT = re.compile(r"[ \t\u3000（(]")  # a value ends at a gap or a bracket (国家…局 监制  身份证号码：…)
 _CONFIDENCE = 0.85
 
@@ -69,6 +70,11 @@ def issuer_findings(text: str, found: list[Finding], ruleset: RuleSet, *, page: 
         if (_HEAD_ORGAN.fullmatch(name) and not _NOT_ORGAN.search(name)
                 and _TITLE_BELOW.search(below.group(1)) and not _NOTICE_BELOW.search(below.group(1))):
             spans.append((m.start(1), m.end(1), "header"))
+    for m in _SEAL_TEXT.finditer(text):  # a seal described in words: （圆形红章，印文：某市人民政府职业培训管理办公室）
+        value = m.group(1)
+        name = fold(value)
+        if _SEAL_ORGAN.match(name) and not _NOT_ORGAN.search(name):
+            spans.append((m.start(1), m.end(1), "seal"))
     for m in _SEAL_LINE.finditer(text):
         value = m.group(1)
         name = fold(value)
