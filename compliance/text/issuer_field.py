@@ -32,7 +32,7 @@ _NOT_ORGAN = re.compile(
     r"公司|学校|学院|大学|协会|学会|研究院|研究会|促进会|联盟|基金会|集团|医院|中心|工作室|事务所|银行")
 # In a seal: the organ's name before the usage words (人力资源和社会保障部职业技能鉴定专用章).
 _SEAL_ORGAN = re.compile(
-    r"^(?:中华人民共和国|国家|国务院)?[\u4e00-\u9fff]{1,14}?(?:部|厅|局|委员会|人民政府)(?=[\u4e00-\u9fff]*专用章$|$)")
+    r"^(?:中华人民共和国|国家|国务院)?[\u4e00-\u9fff]{1,14}?(?:部|厅|局|委员会|人民政府)(?=[\u4e00-\u9fff]*专用章$|代章$|$)")
 # Only a certificate has these lines: its title names a certificate (OCR: 证韦, 正书) or it numbers one.
 _CERTIFICATE = re.compile(r"证书|证韦|正书|证\s*$|执照|(?:证书编号|证书编码|证号|管理号|编号)\s*[：:]", re.MULTILINE)
 _HEAD = 300

@@ -21,7 +21,8 @@ STATE_TITLES = (
     "导游证", "执业药师注册证", "道路运输从业人员从业资格证", "网络预约出租汽车驾驶员证",
     "社会工作者职业水平证书", "民用无人机驾驶员执照", "民用航空器驾驶员执照",
     "民用无人驾驶航空器操控员执照", "全国计算机等级考试",
-    "普通话水平测试等级证书", "民办学校办学许可证", "营业执照", "保安员证",
+    "普通话水平测试等级证书", "民办学校办学许可证", "营业执照", "保安员证", "拖拉机和联合收割机驾驶证",
+    "建筑施工特种作业操作资格证书", "特种作业操作资格证", "专项职业能力证书",
 )
 # The professional-technical qualifications of the national catalogue (2021), whose certificates the ministries
 # issue: a head naming one with 职业资格/执业资格/资格 is such a certificate. Names from ../shared/data/
