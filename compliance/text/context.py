@@ -177,6 +177,8 @@ _CONDEMNED = re.compile(
     r"|(?:违法|违规|犯法)(?![\u3400-\u9fff]{0,2}(?:必究|者))"
     # - or says the paper could not be found where it was said to be: 证书在人社部门查询系统中也查不到.
     r"|[\u3400-\u9fff]{0,10}?(?:查不到|查询不到|查无此证|查不出)"
+    # - or turns the buyer away: 想买证的，出门左转，咱不干那事儿.
+    r"|[\u3400-\u9fff]{0,8}?(?:出门左转|不干那事|不干这种|不做这种|不做这个|咱不干|我们不干|我们不做)"
     # - or calls the promise unreliable: 任何保证拿证的说法都不靠谱.
     r"|[\u3400-\u9fff]{0,10}?(?:不靠谱|靠不住|不可信|不能信)"
     # - or says no training can promise it: 高薪入职不是培训能承诺的.
@@ -199,12 +201,12 @@ _DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "�
                  "骗子", "骗局", "假的", "保证性承诺", "违反", "遭拒", "被拒", "无门", "受阻", "兑现", "取消",
                  "禁止", "不得", "严禁", "拦截", "下架", "删除", "封禁", "犯法", "依规", "作废", "终止",
                  "承诺的", "保证的", "查不到", "查询不到", "查无此证", "查不出",
-                 "靠谱", "靠不住", "可信", "能信")
+                 "靠谱", "靠不住", "可信", "能信", "出门左转", "不干", "不做这", "我们不做")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
-_FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问")
+_FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问", "哪些", "什么样的")
 # A chat turn by the other party asks too: 客户：你们能帮我把二建证挂出去吗？ (the speaker and a colon).
-_CHAT_TURN = re.compile(r"[ \t\u3000]*(?:客户|学员|顾客|家长|网友|用户|买家|学生)[ \t\u3000]*[：:]")
+_CHAT_TURN = re.compile(r"[ \t\u3000]*(?:客户|学员|顾客|家长|网友|用户|买家|学生|咨询者)[ \t\u3000]*[：:]")
 # An FAQ's question runs longer than a customer's aside: 问：「国家职业资格证书」和「职业技能等级证书」有啥区别？
 FAQ_REACH = 40
 

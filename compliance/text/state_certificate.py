@@ -40,6 +40,9 @@ _CATALOGUE_TITLE = re.compile(
 # Characters OCR confuses in these titles: 证书 read as 正书, 机动车 as 杌动车.
 _OCR = str.maketrans({"杌": "机"})
 _OCR_WORDS = (("正书", "证书"), ("许可正", "许可证"), ("驾驶正", "驾驶证"), ("操作正", "操作证"))
+_OLD_QUALIFICATION = "职业资格证书"
+_ORGAN_ISSUED = re.compile(
+    r"(?:发证机关|发证单位)\s*[：:]\s*[^\n]{0,12}?(?:人力资源和社会保障|人力资源社会保障|劳动和社会保障)(?:厅|局)")
 _ISSUER_FIELD = re.compile(
     r"(?:发证单位|颁发单位|发证机关|发证机构|签发单位|颁证单位|审批机关|颁发机构)\s*[：:]\s*([^\n]{2,40})")
 _ORGAN_NAME = re.compile(r"(?:部|厅|局|委员会|委|人民政府|政府|办公室|考试院|考试中心|语言文字工作委员会)")
@@ -59,6 +62,9 @@ def state_certificate_title(text: str) -> str | None:
     for wrong, right in _OCR_WORDS:
         head = head.replace(wrong, right)
     title = next((t for t in STATE_TITLES if t in head), None)
+    if title is None and _OLD_QUALIFICATION in head and _ORGAN_ISSUED.search(text):
+        # A 职业资格证书 issued by a human-resources department before 2017: genuine ones are in inspectors' piles.
+        title = _OLD_QUALIFICATION
     if title is None:
         m = _CATALOGUE_TITLE.search(head)
         title = m.group(0) if m else None
