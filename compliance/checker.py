@@ -288,8 +288,7 @@ class Checker:
         if len(text) > self.settings.text_model_max_chars:
             return
         for f in issuer_findings(text, found.findings, self.ruleset, page=page, origin=origin, official=official):
-            found.counts[f.category.value] = found.counts.get(f.category.value, 0) + 1
-            found.statuses[f.status.value] = found.statuses.get(f.status.value, 0) + 1
+            _tally(found, f)
             found.findings.append(f)
         title = state_certificate_title(text) if not found.truncated else None
         if not found.truncated:
@@ -314,8 +313,7 @@ class Checker:
                                     page=page, origin=origin, official=official, skip=skip)
         room = self.settings.max_findings if room is None else room
         for f in extra:
-            found.counts[f.category.value] = found.counts.get(f.category.value, 0) + 1
-            found.statuses[f.status.value] = found.statuses.get(f.status.value, 0) + 1
+            _tally(found, f)
             if len(found.findings) < room:
                 found.findings.append(f)
             else:
@@ -410,3 +408,9 @@ def _locate(f: Finding, page: Page) -> None:
         # A misread line is weaker evidence: scale down, never below half the rule's confidence.
         f.confidence = round(f.confidence * (0.5 + 0.5 * max(0.0, ocr_conf)), 3)
         f.notes.append(f"OCR confidence {ocr_conf:.2f}")
+
+
+def _tally(found: StreamResult, f: Finding) -> None:
+    """Count a finding added after the analysis in its category and status."""
+    found.counts[f.category.value] = found.counts.get(f.category.value, 0) + 1
+    found.statuses[f.status.value] = found.statuses.get(f.status.value, 0) + 1

@@ -218,10 +218,11 @@ def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
     tail = _fold_context(text[end:shi])
     if _CONDEMNED.match(tail) or _SANCTIONED.search(tail):
         return True
-    if rules.case is not None and rules.case.search(_fold_context(text[slo:start])):
+    head = _fold_context(text[slo:start])
+    if rules.case is not None and rules.case.search(head):
         return True
     # An FAQ's question: 问：你们的证书是国家职业资格证书吗？ (the question mark within the batch screen's reach).
-    if (_fold_context(text[slo:start]).startswith(_FAQ_ASK) or _CHAT_TURN.match(text, slo)) and QUESTION_MARKS.search(
+    if (head.startswith(_FAQ_ASK) or _CHAT_TURN.match(text, slo)) and QUESTION_MARKS.search(
             text, end, min(shi + 1, end + FAQ_REACH)):
         return True
     before = _fold_context(text[max(slo, start - 6) : start])

@@ -10,12 +10,12 @@ line's value as evidence. Certificates the state issues itself are set apart aft
 
 from __future__ import annotations
 
-import hashlib
 import re
 from itertools import pairwise
 
-from compliance.contract import Category, Finding, Location, Origin, Severity, Status
+from compliance.contract import Category, Finding, Origin, Severity, Status
 from compliance.rules.loader import RuleSet
+from compliance.text.line_finding import covered, line_finding
 from compliance.text.normalize import fold
 
 RULE_ID = "impersonate_authority.issuer_field"
@@ -84,34 +84,13 @@ def issuer_findings(text: str, found: list[Finding], ruleset: RuleSet, *, page: 
                 break
     seen: set[tuple[int, int]] = set()
     for start, end, kind in spans:
-        if (start, end) in seen or any(
-                f.category is Category.IMPERSONATE_AUTHORITY and f.location.start is not None
-                and f.location.end is not None and f.location.start < end and f.location.end > start for f in found):
+        if (start, end) in seen or covered(found, Category.IMPERSONATE_AUTHORITY, start, end):
             continue
         seen.add((start, end))
-        out.append(_finding(text, start, end, kind, ruleset, page, origin))
+        out.append(line_finding(
+            text, start, end, rule_id=RULE_ID, category=Category.IMPERSONATE_AUTHORITY, severity=Severity.HIGH,
+            status=Status.VIOLATION, confidence=_CONFIDENCE, term=text[start:end],
+            message="证书的颁发、主管、监制或印章栏写明行政机关（或仿冒的机关名称）",
+            note=f"an administrative organ's name in the certificate's {kind} line", ruleset=ruleset, page=page,
+            origin=origin))
     return out
-
-
-def _finding(text: str, start: int, end: int, kind: str, ruleset: RuleSet, page: int | None,
-             origin: Origin) -> Finding:
-    info = ruleset.categories[Category.IMPERSONATE_AUTHORITY]
-    fingerprint = hashlib.sha1(f"{RULE_ID}|{page}|{start}|{end}".encode()).hexdigest()[:16]
-    evidence = text[start:end]
-    return Finding(
-        rule_id=RULE_ID,
-        category=Category.IMPERSONATE_AUTHORITY,
-        severity=Severity.HIGH,
-        confidence=_CONFIDENCE,
-        term=fold(evidence),
-        evidence=evidence,
-        location=Location(page=page, start=start, end=end, bbox=None, origin=origin),
-        basis=info.basis,
-        action=info.action,
-        authority=info.authority,
-        status=Status.VIOLATION,
-        message=f"{info.title}：证书的颁发、主管、监制或印章栏写明行政机关（或仿冒的机关名称）",
-        context=text[max(0, start - 24) : min(len(text), end + 24)],
-        notes=[f"an administrative organ's name in the certificate's {kind} line"],
-        fingerprint=fingerprint,
-    )

@@ -9,11 +9,11 @@ why this reads the original text rather than being a rule.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-from compliance.contract import Category, Finding, Location, Origin, Severity, Status
+from compliance.contract import Category, Finding, Origin, Severity, Status
 from compliance.rules.loader import RuleSet
+from compliance.text.line_finding import covered, line_finding
 from compliance.text.normalize import fold
 
 RULE_ID = "impersonate_authority.sender_signature"
@@ -38,32 +38,12 @@ def sender_findings(text: str, found: list[Finding], ruleset: RuleSet, *, page: 
         if not _ORGAN.search(fold(name)):
             continue
         start, end = m.start(group) - 1, m.end(group) + 1  # with its brackets
-        if any(f.category is Category.IMPERSONATE_AUTHORITY and f.location.start is not None
-               and f.location.end is not None and f.location.start < end and f.location.end > start for f in found):
+        if covered(found, Category.IMPERSONATE_AUTHORITY, start, end):
             continue
-        out.append(_finding(text, start, end, name, ruleset, page, origin))
+        out.append(line_finding(
+            text, start, end, rule_id=RULE_ID, category=Category.IMPERSONATE_AUTHORITY, severity=Severity.MEDIUM,
+            status=Status.REVIEW, confidence=_CONFIDENCE, term=name,
+            message="以行政机关名义署名的短信或消息（需核实发送方是否为该机关）",
+            note="a message signed with an organ's name; genuine bureaus sign the same way, so a person checks the "
+                 "sender (number, link domain)", ruleset=ruleset, page=page, origin=origin))
     return out
-
-
-def _finding(text: str, start: int, end: int, name: str, ruleset: RuleSet, page: int | None,
-             origin: Origin) -> Finding:
-    info = ruleset.categories[Category.IMPERSONATE_AUTHORITY]
-    fingerprint = hashlib.sha1(f"{RULE_ID}|{page}|{start}|{end}".encode()).hexdigest()[:16]
-    return Finding(
-        rule_id=RULE_ID,
-        category=Category.IMPERSONATE_AUTHORITY,
-        severity=Severity.MEDIUM,
-        confidence=_CONFIDENCE,
-        term=fold(name),
-        evidence=text[start:end],
-        location=Location(page=page, start=start, end=end, bbox=None, origin=origin),
-        basis=info.basis,
-        action=info.action,
-        authority=info.authority,
-        status=Status.REVIEW,
-        message=f"{info.title}：以行政机关名义署名的短信或消息（需核实发送方是否为该机关）",
-        context=text[max(0, start - 24) : min(len(text), end + 24)],
-        notes=["a message signed with an organ's name; genuine bureaus sign the same way, so a person checks the "
-               "sender (number, link domain)"],
-        fingerprint=fingerprint,
-    )

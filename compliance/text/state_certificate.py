@@ -82,9 +82,7 @@ def demote(findings: list[Finding], title: str) -> int:
     n = 0
     for f in findings:
         if f.category in _CATEGORIES and f.status is Status.VIOLATION:
-            f.status = Status.REVIEW
-            f.severity = Severity.MEDIUM if f.severity is Severity.HIGH else Severity.LOW
-            f.notes.append(NOTE.format(title=title))
+            _to_review(f, NOTE.format(title=title))
             n += 1
     return n
 
@@ -105,8 +103,12 @@ def demote_licence_lines(text: str, findings: list[Finding]) -> int:
         if (f.category is Category.IMPERSONATE_AUTHORITY and f.status is Status.VIOLATION
                 and f.location.start is not None and f.location.end is not None
                 and any(a <= f.location.start and f.location.end <= b for a, b in lines)):
-            f.status = Status.REVIEW
-            f.severity = Severity.MEDIUM if f.severity is Severity.HIGH else Severity.LOW
-            f.notes.append(LICENCE_NOTE)
+            _to_review(f, LICENCE_NOTE)
             n += 1
     return n
+
+
+def _to_review(f: Finding, note: str) -> None:
+    f.status = Status.REVIEW
+    f.severity = Severity.MEDIUM if f.severity is Severity.HIGH else Severity.LOW
+    f.notes.append(note)
