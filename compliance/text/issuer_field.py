@@ -20,7 +20,8 @@ from compliance.text.normalize import fold
 
 RULE_ID = "impersonate_authority.issuer_field"
 _FIELDS = ("颁发单位|发证单位|发证机关|发证机构|颁证单位|颁发机构|认证机构|签发单位|签发机关|监制单位|主管单位|"
-           "指导单位|审批机关|核发机关|批准机关|认证杌构|发证杌构|发证杌关")  # 杌: OCR reads 机 as 杌
+           "指导单位|审批机关|核发机关|批准机关|认证杌构|发证杌构|发证杌关|"  # 杌: OCR reads 机 as 杌
+           "监制|颁发|颁证|发证|签发|主管|指导")  # bare labels: 监制：人力资源和社会保障部
 _GAP = r"[ \t\u3000]*"
 _FIELD_LINE = re.compile(rf"^{_GAP}(?:{_FIELDS}){_GAP}[：:]{_GAP}(\S[^\n]*?){_GAP}$", re.MULTILINE)
 _MADE_BY_LINE = re.compile(rf"^{_GAP}(\S{{4,30}}?){_GAP}(?:监制|颁发|签发|监印)(?=[ \t\u3000]|$)", re.MULTILINE)

@@ -29,13 +29,15 @@ def _by_rule(report, rule_id):
      "国家技能人才认证管理局"),
     # An organ's name as the header straight above the certificate's title.
     ("农业农村部\n新型职业农民资格证书\n（高级 · 无人机植保方向）\n姓名：张三", "农业农村部"),
+    # A bare label.
+    ("职业资格证书\n姓名：王小明\n颁发单位：某某育婴培训中心\n监制：人力资源和社会保障部", "人力资源和社会保障部"),
     # A round seal's ring read backwards by the OCR.
     ("职业技能等级证书\n姓名：叶伟\n印章：章用专定鉴能技业职部障保会社和源资力人",
      "章用专定鉴能技业职部障保会社和源资力人"),
 ])
 def test_an_organ_in_an_issuer_maker_or_seal_line_is_impersonation(checker: Checker, text: str, evidence: str):
     # A seal read backwards and a supervisor line are seen by the line reader alone.
-    if "印章" in text or "主管单位" in text:
+    if "印章" in text or "主管单位" in text or "监制：" in text:
         assert any(f.rule_id == ISSUER and f.evidence == evidence for f in checker.check_text(text).findings)
     report = checker.check_text(text)
     # The line reader raises it unless a rule already did (国务院…办公室 is also impersonate_authority.state_body).
