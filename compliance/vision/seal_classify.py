@@ -39,6 +39,12 @@ ORGAN_NAMES = re.compile(
 # issuer's. Not 市人 or 县人民 alone (某某市人才交流服务中心, 某某县人民医院), nor 教育 (a place followed by
 # 教育 may begin an education company's or association's name: 某某市民办教育协会).
 ORGAN_STEMS = re.compile(r"[市省县区](?:人力|财|市场)")
+# Organ names read with a character or two misread or lost in the middle, where what is left is still no
+# company's: 某某县人论践府 (人民政府), 某某区人民做诚公室 (人民政府办公室), 上海市教商委 (教育委员会),
+# 苏省教育度 (教育厅 at the ring's end), 北京市力资源 / 北京市人资源 (人力资源 after a place, as ORGAN_STEMS).
+ORGAN_MISREAD = re.compile(
+    r"[县区市省]人[\u4e00-\u9fff]{1,2}府|人民[\u4e00-\u9fff]{1,3}公室|[市省县区]教[\u4e00-\u9fff]?委"
+    r"|[省市]教育[^会院社馆所店司中学协培科文集]$|[市省县区](?:力资源|人资源)")
 # Organ names end so; only trusted on a reading of three characters or more (a fragment like 章局 is not one).
 # Not 部: the ministries are named in full above, and a bare …部 is far more often a company's (服务部, 经营部,
 # with the 服 or 经 lost).
@@ -59,7 +65,7 @@ class OrganName:
 
 
 FUZZY_NAMES = (
-    OrganName("中华人民共和国", 5, 2, "共和国", 2),
+    OrganName("中华人民共和国", 4, 2, "共和国", 1),  # 民共和国, 出中华人民共: no company name holds these
     OrganName("人力资源和社会保障", 5, 4, "社会保障", 2),
     OrganName("市场监督管理", 5, 2, "监督", 1),
     OrganName("人民政府", 3, 1, "政府", 1),
@@ -126,6 +132,7 @@ def organ_spans(name: str) -> list[tuple[int, int]]:
     """Stretches of ``name`` (CJK only) that read as an organ's name, exactly or approximately."""
     spans = [m.span() for m in ORGAN_NAMES.finditer(name)]
     spans += [m.span() for m in ORGAN_STEMS.finditer(name)]
+    spans += [m.span() for m in ORGAN_MISREAD.finditer(name)]
     for organ in FUZZY_NAMES:
         matched, slips, start, end, chars = _align(organ.name, name)
         if (matched >= organ.need and slips <= organ.slips

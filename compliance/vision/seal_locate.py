@@ -18,6 +18,7 @@ from compliance.vision.view import View, as_view
 SCALE = 0.5  # search resolution
 MIN_DIAMETER, MAX_DIAMETER = 90, 700  # page pixels (a big title character is up to ~100 px)
 HOUGH_VOTES = 32  # accumulator threshold of the circle transform (half-size ink map)
+SOLID_WINDOW, SOLID_SHARE = 15, 0.75  # half-size pixels: an area this full of ink is solid, not a ring
 MAX_GUESSES = 12
 RULE_LENGTH = 240  # page pixels: longer than the straightest stretch of the biggest stamp's border
 # Shape tests, set on generated pages (seals vs red title characters, logos, emblems; see _ring_and_fill).
@@ -162,8 +163,10 @@ def _search(mask: np.ndarray, faint: np.ndarray, other: np.ndarray, ink: np.ndar
     guesses: list[tuple[float, float, float]] = []
     if hough:
         # Solid red areas (a flag, an emblem's disc) are no stamp and would flood the circle transform with
-        # edges (its cost grows with them): blank them out first. Rings and ring text are thin, so they stay.
-        solid = cv2.blur(mask.astype(np.float32), (11, 11)) > 0.6
+        # edges (its cost grows with them): blank them out first. Rings and ring text are thin, so they stay; a
+        # big stamp's border (10 px and more) with its text beside it fills over half of a smaller window, and
+        # blanking it lost the stamp whenever no blob guess found it either (a red title across the ring).
+        solid = cv2.blur(mask.astype(np.float32), (SOLID_WINDOW, SOLID_WINDOW)) > SOLID_SHARE
         src = ink.copy()
         src[cv2.dilate(solid.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0] = 0
         src[(ink > INK) & (mask == 0)] = 0  # rule lines taken out of the mask are out of the transform too
