@@ -24,6 +24,8 @@ REPORTING = frozenset({
     "噱头", "旗号", "名义", "为名", "话术", "误导", "违法", "违规", "不实", "夸大", "涉嫌", "投诉", "举报", "当事人",
     "曝光", "不要相信", "不要轻信", "请勿轻信", "切勿轻信", "切勿相信", "请勿相信", "勿信", "骗取", "实为", "山寨",
     "冒牌", "假证", "假冒", "出售假", "售卖假", "伪造", "编造", "反映", "消委会", "消费者协会", "调解",
+    # What the complainant asks for: 要求查处, 请依法查处 (in a news item, 查处 reports a closed case).
+    "查处", "经核查", "核查发现",
 })
 NOTE = "reported in a complaint: a claim attributed to the body complained about, to be verified"
 

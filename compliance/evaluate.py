@@ -1,9 +1,12 @@
 """Scoring the engine on a labelled set of texts: category recall, false-positive rate, verdicts on lawful text.
 
 A labelled set is JSON Lines, one item per line: ``id``, ``text``, ``expect`` (categories that must be found, at
-any status), ``forbid`` (categories that must not be found), optional ``kind`` and ``note``. The project's own sets
-(``fixtures/eval/texts.jsonl``, ``../shared/corpus/dev/texts.jsonl``) use it, and so can a regulator's: a campaign's
-checked ads, labelled by the inspectors, measure the engine on the material that matters to them.
+any status), ``forbid`` (categories that must not be found), optional ``kind``, ``note`` and ``mode``
+(``"complaint"``: the text is a complaint, read as ``POST /api/v1/complaints`` reads it,
+``Checker.check_complaint``, where the claims it reports are findings for review; otherwise ``check_text``).
+The project's own sets (``fixtures/eval/texts.jsonl``, ``../shared/corpus/dev/texts.jsonl``) use it, and so can
+a regulator's: a campaign's checked ads, labelled by the inspectors, measure the engine on the material that
+matters to them.
 """
 
 from __future__ import annotations
@@ -128,7 +131,10 @@ class Score:
 def score(checker: Checker, items: list[dict]) -> Score:
     outcomes = []
     for item in items:
-        report = checker.check_text(item["text"], source=str(item["id"]))
+        if item.get("mode") == "complaint":
+            report = checker.check_complaint(item["text"], source=str(item["id"]))
+        else:
+            report = checker.check_text(item["text"], source=str(item["id"]))
         found: dict[str, list[str]] = defaultdict(list)
         for f in report.findings:
             found[str(f.category)].append(f"{f.evidence!r}/{f.status}")

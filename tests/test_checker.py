@@ -293,5 +293,11 @@ def test_a_complaint_reports_claims_for_review_an_ad_does_not_claim_them(checker
     assert {f.evidence for f in report.findings} >= {"国家认可", "人社部颁发"}
     assert all(f.status.value == "review" for f in report.findings)
     assert all(text[f.location.start:f.location.end] == f.evidence for f in report.findings)
+    # The complainant asks for the body to be dealt with (要求查处): that does not make the claims a closed case.
+    hotline = ("12345转办单：市民反映，某培训机构在抖音投放广告称“人社局指定培训点，免考直接发证”，市民交费2600元后"
+               "发现证书在官方系统查询不到，要求查处。")
+    assert checker.check_text(hotline).verdict is Verdict.CLEAN
+    assert {f.category.value for f in checker.check_complaint(hotline).findings} >= {
+        "impersonate_authority", "guarantee_pass"}
     # A rule statement keeps its effect in a complaint too.
     assert checker.check_complaint("严禁培训机构使用“国家”“包过”等字样。").verdict is Verdict.CLEAN

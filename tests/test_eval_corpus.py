@@ -58,6 +58,17 @@ def test_eval_set_is_well_formed() -> None:
         assert item["kind"] in KINDS, item["id"]
         assert not set(item["expect"]) & set(item["forbid"]), item["id"]
         assert item["text"] not in dev_texts, f"{item['id']} copies a dev item"
+        assert item.get("mode", "text") in ("text", "complaint"), item["id"]
+
+
+def test_complaint_items_are_read_as_complaints(checker: Checker) -> None:
+    # A complaint quoting an ad: check_text reads the quotes as reported (no claim of the complainant's own),
+    # the complaint reading raises them for review; `mode: complaint` items are scored the second way.
+    item = {"id": "c1", "kind": "ad_violation", "mode": "complaint", "expect": ["guarantee_pass"], "forbid": [],
+            "text": "投诉对象：58同城上发布“高级育婴师 包过 三天出证”信息的商家，我付款后对方把我拉黑了，请求查处。"}
+    as_text = dict(item, mode="text")
+    assert score(checker, [item]).outcomes[0].missed == []
+    assert score(checker, [as_text]).outcomes[0].missed == ["guarantee_pass"]
 
 
 def test_dev_set_exact(dev_score: Score) -> None:

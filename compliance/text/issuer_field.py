@@ -31,6 +31,10 @@ _SEAL_LINE = re.compile(rf"^{_GAP}[（(]?(?:印章|印文|公章|钢印)[）)]?{
 _ORGAN_END = re.compile(r"(?:部|厅|局|委员会|办公室|人民政府|总局)$")
 _NOT_ORGAN = re.compile(
     r"公司|学校|学院|大学|协会|学会|研究院|研究会|促进会|联盟|基金会|集团|医院|中心|工作室|事务所|银行")
+# A made-up national body as the issuer (颁发：国家职业技能等级认定中心, 全国职业能力评价指导委员会): a centre or
+# committee that says it is the nation's is the state's name borrowed, whatever its last word.
+_STATE_BODY = re.compile(
+    r"(?:国家|全国|中华人民共和国|国务院)[\u4e00-\u9fff]{2,16}(?:中心|委员会|办公室|总局|管理局|指导处)")
 # In a seal: the organ's name before the usage words (人力资源和社会保障部职业技能鉴定专用章).
 _SEAL_ORGAN = re.compile(
     r"^(?:中华人民共和国|国家|国务院)?[\u4e00-\u9fff]{1,14}?(?:部|厅|局|委员会|人民政府)(?=[\u4e00-\u9fff]*专用章$|代章$|$)")
@@ -57,7 +61,7 @@ def issuer_findings(text: str, found: list[Finding], ruleset: RuleSet, *, page: 
     for m in _FIELD_LINE.finditer(text):
         value = _CUT.split(m.group(1), maxsplit=1)[0]
         name = fold(value).replace("杌", "机")
-        if _ORGAN_END.search(name) and not _NOT_ORGAN.search(name):
+        if (_ORGAN_END.search(name) and not _NOT_ORGAN.search(name)) or _STATE_BODY.fullmatch(name):
             spans.append((m.start(1), m.start(1) + len(value), "issuer"))
     for m in _MADE_BY_LINE.finditer(text):
         name = fold(m.group(1))

@@ -108,7 +108,27 @@ def _code_units(text: str) -> npt.NDArray[np.uint16]:
         return units
     # Astral characters take two UTF-16 units; fold them to one dropped unit so offsets stay per character.
     wide = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return np.where(wide >= _BMP, _ASTRAL, wide).astype(np.uint16)
+    units = np.where(wide >= _BMP, _ASTRAL, wide).astype(np.uint16)
+    squared = np.flatnonzero((wide >= _SQUARED_LO) & (wide < _SQUARED_LO + len(_SQUARED)))
+    if len(squared):
+        units[squared] = _SQUARED.take(wide.take(squared) - _SQUARED_LO)
+    return units
+
+
+# Two squared ideographs of the emoji block stand for their word in ads written to dodge filters: 🈚 无
+# (🈚️需考试, 🈚门槛) and 🈶 有 (🈶证). The others (🈲, 🉑, 🈵 …) are decoration inside a term as often as a word
+# (保🉑过 is 保过), so like every other emoji they are dropped.
+_SQUARED_LO = 0x1F200
+
+
+def _squared_table() -> npt.NDArray[np.uint16]:
+    out = np.full(0x100, _ASTRAL, dtype=np.uint16)
+    for ch, word in (("\U0001f21a", "无"), ("\U0001f236", "有")):
+        out[ord(ch) - _SQUARED_LO] = ord(word)
+    return out
+
+
+_SQUARED = _squared_table()
 
 
 @dataclass(frozen=True, slots=True)

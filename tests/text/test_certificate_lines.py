@@ -31,6 +31,9 @@ def _by_rule(report, rule_id):
     ("农业农村部\n新型职业农民资格证书\n（高级 · 无人机植保方向）\n姓名：张三", "农业农村部"),
     # A bare label.
     ("职业资格证书\n姓名：王小明\n颁发单位：某某育婴培训中心\n监制：人力资源和社会保障部", "人力资源和社会保障部"),
+    # A made-up national centre as the issuer (a centre is no organ, but one named for the nation borrows its name).
+    ("（国徽）\n国家职业技能等级证书\n姓名：潘丽华\n职业：养老护理员\n颁发：国家职业技能等级认定中心",
+     "国家职业技能等级认定中心"),
     # A round seal's ring read backwards by the OCR.
     ("职业技能等级证书\n姓名：叶伟\n印章：章用专定鉴能技业职部障保会社和源资力人",
      "章用专定鉴能技业职部障保会社和源资力人"),

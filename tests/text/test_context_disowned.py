@@ -39,6 +39,8 @@ def test_stated_reported_or_listed_is_not_claimed(checker: Checker, text: str, a
     ("本校全市第一，第二名都比不上", "absolute_claim"),  # a rank, though 第二 follows
     ("证书是人社部发的，放心报名", "impersonate_authority"),  # a statement, not a question
     ("凡报名者，考试包过！禁止外传本优惠", "guarantee_pass"),  # 禁止 about something else, after a sentence break
+    ("基金从业资格 包过 无门槛 小白速来", "guarantee_pass"),  # 无门槛 is no 退费无门 (no way to a refund)
+    ("高级育婴师 包过 三天出证", "guarantee_pass"),  # 包过 三天: the days are the certificate's, not a parcel's
 ])
 def test_the_claims_themselves_still_count(checker: Checker, text: str, present: str) -> None:
     assert present in _cats(checker.analyzer.analyze(text))

@@ -42,6 +42,9 @@ def test_the_model_adds_nothing_where_a_rule_already_found_the_category(checker)
     "严禁培训机构以“包过”“不过退费”等承诺招揽学员。",
     "警方提醒：凡是承诺考试包过、不过退钱的机构，均涉嫌虚假宣传。",
     "本课程每周二晚上课，地点在市文化宫，学费按课时收取。",
+    # A notice's addressees are the organs it is sent to; claims listed as examples of what is forbidden.
+    "关于开展职业技能培训广告专项检查的通知\n各城区人力资源和社会保障局、市场监督管理局，各开发区有关部门：\n为规范市场秩序，决定开展检查。",
+    "《广告法》第二十四条规定，教育、培训广告不得作出保证性承诺。实践中常见的“包过”“不过退费”“××天拿证”等表述均属此类。",
 ])
 def test_no_model_finding_on_prohibitions_reports_or_plain_ads(checker, text):
     assert not _model_findings(checker.check_text(text))

@@ -89,6 +89,14 @@ def test_astral_characters_count_as_one_offset():
     assert text[2:5] == "包😀过"
 
 
+def test_squared_ideographs_that_stand_for_words_are_read_and_the_rest_dropped():
+    # 🈚 and 🈶 are written for 无 and 有 to dodge filters; 🉑, 🈲 and the like decorate a term as often as not.
+    assert normalize("🈚️需考试 🈶证").text == "无需考试有证"
+    assert normalize("保🉑过 包🈲过").text == "保过包过"
+    norm = normalize("🈚需考试")
+    assert norm.index.tolist() == [0, 1, 2, 3]
+
+
 def test_span_covers_separators_inside_but_not_outside():
     text = "  學 員  包 過 。"
     norm = normalize(text)
