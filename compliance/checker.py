@@ -24,7 +24,12 @@ from compliance.text.issuer_field import issuer_findings
 from compliance.text.model import load_model
 from compliance.text.pinyin_read import pinyin_findings
 from compliance.text.sender import sender_findings
-from compliance.text.state_certificate import demote, demote_licence_lines, state_certificate_title
+from compliance.text.state_certificate import (
+    demote,
+    demote_catalogue_skilled,
+    demote_licence_lines,
+    state_certificate_title,
+)
 from compliance.text.stream import StreamResult, analyze_stream
 from compliance.verdict import verdict_of_counts
 
@@ -294,6 +299,7 @@ class Checker:
         if not found.truncated:
             moved = demote(found.findings, title) if title is not None else 0
             moved += demote_licence_lines(text, found.findings)
+            moved += demote_catalogue_skilled(text, found.findings)
             if moved:
                 found.statuses[Status.VIOLATION.value] -= moved
                 found.statuses[Status.REVIEW.value] = found.statuses.get(Status.REVIEW.value, 0) + moved

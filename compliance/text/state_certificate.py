@@ -35,6 +35,24 @@ CATALOGUE_PROFESSIONAL = (
     "环境影响评价工程师", "税务师", "设备监理师", "精算师", "计算机技术与软件专业技术", "会计专业技术", "经济专业技术",
     "卫生专业技术", "审计专业技术", "统计专业技术", "翻译专业", "出版专业技术人员", "银行业专业人员",
 )
+# The skilled-worker qualifications of the same catalogue: for these occupations 职业资格 is the lawful word, the
+# certificate issued by the organ or a body it filed (消防设施操作员职业资格证书).
+CATALOGUE_SKILLED = (
+    "消防设施操作员", "保安员", "森林消防员", "应急救援员", "游泳救生员", "社会体育指导员", "家畜繁殖员",
+    "民航安全检查员",
+    "民航乘务员", "机场运行指挥员", "轨道列车司机", "焊接操作工",
+)
+_SKILLED = re.compile("|".join(CATALOGUE_SKILLED))
+# A certificate's own fields (an ad may carry the title too, never a holder's name with a date or number).
+_HOLDER = re.compile(r"姓\s*名\s*[：:]")
+_CERT_FIELD = re.compile(r"(?:发证日期|证书编号|证书编码|评价机构|发证机关|发证单位|职业资格等级)\s*[：:]")
+_SKILLED_REACH = 60  # characters around a 职业资格 finding searched for the occupation
+SKILLED_NOTE = ("职业资格 for {occupation}, a skilled occupation of the national qualification catalogue: lawful when "
+                "the organ or a body it filed issues it; a person checks the issuer")
+# A province's professional-title certificate (贵州省专业技术职务任职资格证书): approved by a title committee under a
+# human-resources department's document number.
+_TITLE_CERTIFICATE = "专业技术职务任职资格证书"
+_TITLE_APPROVED = re.compile(r"评审委员会[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*(?:批准文号|文号)\s*[：:]\s*[^\n]*人社")
 _CATALOGUE_TITLE = re.compile(
     "(?:" + "|".join(CATALOGUE_PROFESSIONAL) + ")(?:(?:职业资格|执业资格|资格)(?:水平)?(?:证书|证)|注册证书|注册证)")
 # Characters OCR confuses in these titles: 证书 read as 正书, 机动车 as 杌动车.
@@ -65,6 +83,11 @@ def state_certificate_title(text: str) -> str | None:
     if title is None and _OLD_QUALIFICATION in head and _ORGAN_ISSUED.search(text):
         # A 职业资格证书 issued by a human-resources department before 2017: genuine ones are in inspectors' piles.
         title = _OLD_QUALIFICATION
+    if (title is None and _OLD_QUALIFICATION in head and _SKILLED.search(text[:300])
+            and _HOLDER.search(text) and _CERT_FIELD.search(text)):
+        title = f"{_OLD_QUALIFICATION}（{_SKILLED.search(text[:300]).group(0)}）"  # type: ignore[union-attr]
+    if title is None and _TITLE_CERTIFICATE in head and _TITLE_APPROVED.search(text):
+        title = _TITLE_CERTIFICATE
     if title is None:
         m = _CATALOGUE_TITLE.search(head)
         title = m.group(0) if m else None
@@ -84,6 +107,20 @@ def demote(findings: list[Finding], title: str) -> int:
         if f.category in _CATEGORIES and f.status is Status.VIOLATION:
             _to_review(f, NOTE.format(title=title))
             n += 1
+    return n
+
+
+def demote_catalogue_skilled(text: str, findings: list[Finding]) -> int:
+    """职业资格 violations next to a skilled occupation of the catalogue become review; how many."""
+    n = 0
+    for f in findings:
+        if (f.category is Category.QUALIFICATION_TERM and f.status is Status.VIOLATION
+                and f.location.start is not None and f.location.end is not None and "资格" in f.evidence):
+            near = _SKILLED.search(text, max(0, f.location.start - _SKILLED_REACH),
+                                   min(len(text), f.location.end + _SKILLED_REACH))
+            if near is not None:
+                _to_review(f, SKILLED_NOTE.format(occupation=near.group(0)))
+                n += 1
     return n
 
 

@@ -68,6 +68,12 @@ def test_bodies_that_are_not_organs_and_texts_that_are_not_certificates(checker:
     # The title over two lines.
     ("中华人民共和国\n中级注册安全工程\n师职业资格证书\n姓名：杜家乐", "注册安全工程师职业资格证书"),
     ("中华人民共和国杌动车驾驶正\n姓名：张三", "机动车驾驶证"),  # OCR: 杌 for 机, 正 for 证
+    # A skilled occupation of the catalogue, certified by a filed body: 职业资格 is the lawful word for it.
+    ("职业资格证书\n姓名：熊某某\n职业（工种）：消防设施操作员\n职业资格等级：四级/中级技能\n评价机构：贵州某消防职业技能鉴定站",
+     "职业资格证书（消防设施操作员）"),
+    # A province's professional-title certificate, approved under a human-resources document number.
+    ("贵州省专业技术职务任职资格证书\n姓名：陈某某\n资格名称：工程师\n评审委员会：遵义市工程系列中级职称评审委员会\n"
+     "批准文号：遵人社职称〔2024〕12号", "专业技术职务任职资格证书"),
 ])
 def test_certificates_the_state_issues_are_recognised(text: str, title: str):
     assert state_certificate_title(text) == title
@@ -95,3 +101,14 @@ def test_a_licence_line_names_its_issuing_organ_for_review(checker: Checker):
     assert report.verdict is not Verdict.VIOLATION
     organ = [f for f in report.findings if f.category.value == "impersonate_authority"]
     assert organ and all(f.status is Status.REVIEW for f in organ)
+
+
+def test_qualification_wording_for_a_catalogue_skilled_occupation_is_for_review(checker: Checker):
+    ad = ("消防设施操作员（五级/四级）培训，本校为备案的职业技能评价机构，考核合格颁发职业资格证书"
+          "（按国家职业资格目录管理）。")
+    report = checker.check_text(ad)
+    assert report.verdict is Verdict.REVIEW
+    assert all(f.status is Status.REVIEW for f in report.findings)
+    # An occupation outside the catalogue keeps its breach; an ad titled so is no certificate to set apart.
+    assert checker.check_text("育婴员职业资格证书，报名从速").verdict is Verdict.VIOLATION
+    assert state_certificate_title("保安员职业资格证书 全国通用 包过") is None
