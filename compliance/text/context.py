@@ -167,7 +167,9 @@ def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
 # The sentence disowns the claim. Folded text, so separators and the 、 of a list do not count.
 # - It goes on to call the practice unlawful: 替考、代考均属违法行为.
 _CONDEMNED = re.compile(
-    r"[\u3400-\u9fff]{0,14}?(?:(?:均属|均系|都属于|都属|均为|属于|属|系|是|可能构成|构成|涉嫌)(?:严重|明显)?"
+    # (Not a rival called fake: 全市就我们一家能发，别家都是假的 is the advertiser's claim.)
+    r"[\u3400-\u9fff]{0,14}?(?<!别家都)(?<!别家)(?<!别人都)(?<!外面都)(?<!其他家都)(?<!他们都)"
+    r"(?:(?:均属|均系|都属于|都属|均为|属于|属|系|是|可能构成|构成|涉嫌)(?:严重|明显)?"
     r"(?:违法|违规|犯罪|诈骗|虚假宣传|欺诈|骗子|骗局|假的|保证性承诺)|违反(?:了)?(?:广告法|法律|法规|规定|相关规定))"
     # - or says the promise was not kept: 屡考不过，退费遭拒.
     r"|(?:遭拒|被拒|无门(?!槛)|受阻|未兑现|没兑现|不兑现)"
@@ -186,7 +188,7 @@ _CONDEMNED = re.compile(
 )
 # - It is a rule with its sanction: 对…组织替考、代考的，依照…严肃处理.
 _SANCTIONED = re.compile(
-    r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安|承担刑事责任|判处|取消[\u3400-\u9fff]{0,4}?(?:成绩|资格)|依规(?:作废|处理|取消)|作废相关证书|终止其?备案)"
+    r"(?:严肃处理|依法处理|依法查处|从严查处|严肃查处|追究[\u3400-\u9fff]{0,6}责任|移送司法机关|移送公安|承担刑事责任|判处|取消[\u3400-\u9fff]{0,4}?(?:成绩|资格)|依规(?:作废|处理|取消)|作废相关证书|终止其?备案|广告被(?:罚|处罚|查处|立案))"
 )
 # - It reports a case: 警方破获…, 法院审理查明…, 记者调查发现… (ContextRules.case, from the context file: a
 #   complaint's reading leaves out the words a complainant uses, such as 反映).
@@ -201,7 +203,7 @@ _DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "�
                  "骗子", "骗局", "假的", "保证性承诺", "违反", "遭拒", "被拒", "无门", "受阻", "兑现", "取消",
                  "禁止", "不得", "严禁", "拦截", "下架", "删除", "封禁", "犯法", "依规", "作废", "终止",
                  "承诺的", "保证的", "查不到", "查询不到", "查无此证", "查不出",
-                 "靠谱", "靠不住", "可信", "能信", "出门左转", "不干", "不做这", "我们不做")
+                 "靠谱", "靠不住", "可信", "能信", "出门左转", "不干", "不做这", "我们不做", "广告被")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
 _FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问", "记者问", "暗访记者问", "哪些", "什么样的")
@@ -270,7 +272,7 @@ _QUIZ = ("哪些", "哪个", "哪几", "哪一", "下列", "以下", "是否")
 _fold_context = lru_cache(maxsize=4096)(fold)
 
 
-_NEGATION_REACH = 7  # the window holds the longest marker (不会给你什么); a marker must end at the hit
+_NEGATION_REACH = 10  # the window holds the longest marker (没有任何正规机构能); a marker must end at the hit
 
 
 _DOUBLE = frozenset("无没非未不莫")

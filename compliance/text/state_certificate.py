@@ -55,6 +55,8 @@ _TITLE_CERTIFICATE = "专业技术职务任职资格证书"
 _TITLE_APPROVED = re.compile(r"评审委员会[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*(?:批准文号|文号)\s*[：:]\s*[^\n]*人社")
 _CATALOGUE_TITLE = re.compile(
     "(?:" + "|".join(CATALOGUE_PROFESSIONAL) + ")(?:(?:职业资格|执业资格|资格)(?:水平)?(?:证书|证)|注册证书|注册证)")
+_PROFESSIONAL_CERTIFICATE = "专业技术人员职业资格证书"
+_CATALOGUE_NAME = re.compile("|".join(CATALOGUE_PROFESSIONAL))
 # Characters OCR confuses in these titles: 证书 read as 正书, 机动车 as 杌动车.
 _OCR = str.maketrans({"杌": "机"})
 _OCR_WORDS = (("正书", "证书"), ("许可正", "许可证"), ("驾驶正", "驾驶证"), ("操作正", "操作证"))
@@ -86,6 +88,9 @@ def state_certificate_title(text: str) -> str | None:
     if (title is None and _OLD_QUALIFICATION in head and _SKILLED.search(text[:300])
             and _HOLDER.search(text) and _CERT_FIELD.search(text)):
         title = f"{_OLD_QUALIFICATION}（{_SKILLED.search(text[:300]).group(0)}）"  # type: ignore[union-attr]
+    if title is None and _PROFESSIONAL_CERTIFICATE in head and _CATALOGUE_NAME.search(text[:300]):
+        # 专业技术人员职业资格证书 with 资格名称：二级建造师: the ministries' certificate for a catalogue qualification.
+        title = _PROFESSIONAL_CERTIFICATE
     if title is None and _TITLE_CERTIFICATE in head and _TITLE_APPROVED.search(text):
         title = _TITLE_CERTIFICATE
     if title is None:

@@ -439,6 +439,9 @@ def test_a_reported_case_is_not_a_claim_but_a_complaint_reports_it(checker):
     ("育婴师证 一周na证", "guarantee_pass.fast_certificate", "一周na证"),
     ("叉车证ＳＡＮ天拿证", "guarantee_pass.fast_certificate", "ＳＡＮ天拿证"),  # full-width pinyin for 三
     ("叉车证ＸＹＺ天拿证", None, None),  # letters that are no reading of a rule's character: nothing is read
+    # A sentence written in pinyin, syllables apart: read as one sequence (kao bu guo → 考不过, not 考部国).
+    ("合肥保过班，kao bu guo tui kuan", "guarantee_pass.refund_if_fail", "kao bu guo tui kuan"),
+    ("合肥 baoguo 班", "guarantee_pass.bao_guo", "baoguo"),  # a space between the run and the characters
 ])
 def test_pinyin_is_read_back_into_characters_for_the_patterns(checker, text, rule, evidence):
     found = checker.check_text(text).findings
@@ -454,3 +457,5 @@ def test_pinyin_is_read_back_into_characters_for_the_patterns(checker, text, rul
 
 def test_latin_words_are_not_read_as_pinyin(checker):
     assert not checker.check_text("在Taobao上买的书，今天到了。Python培训班周六上课。").findings
+    # English whose words happen to be syllables (he, can, ban, men) reads as no claim.
+    assert not checker.check_text("Study in Hefei: he can ban men from the hall, she said.").findings

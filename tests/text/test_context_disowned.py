@@ -25,6 +25,8 @@ def _cats(findings) -> set[str]:
     ("电商平台类目规则：证书代办、代考类商品禁止发布。", "guarantee_pass"),  # a forbidden sale
     ("记者调查 ▪ 学员交钱后却屡考不过 ▪ 退费遭拒", "guarantee_pass"),  # a promise reported as broken
     ("花4800元买的“国家高级心理咨询师”证书，上网却查不到。市民王女士向记者反映，机构已失联。", "state_name"),
+    ("我想明确说：没有任何正规机构能保证通过。", "guarantee_pass"),  # a long negation right before the hit
+    ("宁波一培训机构因发布“唯一指定考点”广告被罚5万元", "impersonate_authority"),  # a sanctioned ad, quoted
 ])
 def test_stated_reported_or_listed_is_not_claimed(checker: Checker, text: str, absent: str) -> None:
     found = checker.analyzer.analyze(text)
@@ -41,6 +43,8 @@ def test_stated_reported_or_listed_is_not_claimed(checker: Checker, text: str, a
     ("凡报名者，考试包过！禁止外传本优惠", "guarantee_pass"),  # 禁止 about something else, after a sentence break
     ("基金从业资格 包过 无门槛 小白速来", "guarantee_pass"),  # 无门槛 is no 退费无门 (no way to a refund)
     ("高级育婴师 包过 三天出证", "guarantee_pass"),  # 包过 三天: the days are the certificate's, not a parcel's
+    ("全无锡就我们一家能发这个证，别家都是假的", "absolute_claim"),  # the rivals are called fake, not the claim
+    ("机构宣传：我们能保证通过", "guarantee_pass"),  # 能 alone negates nothing
 ])
 def test_the_claims_themselves_still_count(checker: Checker, text: str, present: str) -> None:
     assert present in _cats(checker.analyzer.analyze(text))
