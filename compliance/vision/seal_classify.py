@@ -44,11 +44,14 @@ ORGAN_STEMS = re.compile(r"[市省县区](?:人力|财|市场)")
 # 苏省教育度 (教育厅 at the ring's end), 北京市力资源 / 北京市人资源 (人力资源 after a place, as ORGAN_STEMS).
 ORGAN_MISREAD = re.compile(
     r"[县区市省]人[\u4e00-\u9fff]{1,2}府|人民[\u4e00-\u9fff]{1,3}公室|[市省县区]教[\u4e00-\u9fff]?委"
-    r"|[省市]教育[^会院社馆所店司中学协培科文集]$|[市省县区](?:力资源|人资源)")
+    r"|[省市]教育[^会院社馆所店司中学协培科文集]$|[市省县区](?:力资源|人资源)"
+    # A ring faded right after 市公 (公安局), 县府 / 人府 (人民政府 with its middle lost; not 天府, a place name in
+    # company names), 障部 (保障部).
+    r"|[市县区]公$|[县区市省人](?!天)[\u4e00-\u9fff]?府$|障[局厅部]")
 # Organ names end so; only trusted on a reading of three characters or more (a fragment like 章局 is not one).
 # Not 部: the ministries are named in full above, and a bare …部 is far more often a company's (服务部, 经营部,
 # with the 服 or 经 lost).
-ORGAN_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2,}(局|厅|委|署)$")
+ORGAN_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2,}(?:(?:局|厅)[\u4e00-\u9fff]?|委|署)$")  # 局出: a stray last character
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,11 @@ def test_issuer_names_never_read_as_organs(name):
     ("广东省市场", "organ"),
     ("江苏省教育", "unknown"),  # a place and 教育 may begin an education company's name
     ("北京市人", "unknown"),  # 市人才交流服务中心 too
+    # Misread or cut short where what is left is still no company's.
+    ("某某县人论践府", "organ"), ("某某区人民做诚公室", "organ"), ("上海市教商委人", "organ"), ("苏省教育度", "organ"),
+    ("北京市力资源", "organ"), ("民共和国", "organ"), ("某某市公", "organ"), ("某某县府", "organ"), ("中障部", "organ"),
+    ("回庆市人源会局出", "organ"),
+    ("成都市天府", "unknown"), ("某某市公交集团有限公司", "company"), ("中华人民", "unknown"),
 ])
 def test_slips_and_spans(text, kind):
     assert classify(text) == kind
@@ -86,5 +91,7 @@ def test_slips_and_spans(text, kind):
 def test_misread_usage_phrase_is_no_issuer_evidence():
     # 培训专用章 read as 培训专思帝实 under a ring read as 江苏省教育庆 (厅 misread): the centre's 培训 is the
     # usage phrase, not a training company's name.
-    assert classify_read("江苏省教育庆", "培训专思帝实") == "unknown"
-    assert classify_read("江苏省教育庆", "培训专思帝实", {"教育厅": -0.1}) == "organ"
+    # (The ring itself now reads as an organ's: 省教育 with one character after it is 教育厅 misread.)
+    assert classify_read("江苏省教育庆", "培训专思帝实") == "organ"
+    assert classify_read("苏省教育", "培训专思帝实") == "unknown"
+    assert classify_read("苏省教育", "培训专思帝实", {"教育厅": -0.1}) == "organ"
