@@ -37,7 +37,9 @@ class FoldTable:
         """The canonical form of one character, or '' when it is a separator."""
         cp = ord(ch)
         if cp >= _BMP:
-            return ""
+            if not 0 <= cp - _SQUARED_LO < len(_SQUARED) or _SQUARED[cp - _SQUARED_LO] == _ASTRAL:
+                return ""
+            cp = int(_SQUARED[cp - _SQUARED_LO])  # 🈚 reads as 无 (see _code_units)
         return chr(int(self.lut[cp])) if self.keep[cp] else ""
 
 
