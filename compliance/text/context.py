@@ -278,13 +278,25 @@ _NEGATION_REACH = 10  # the window holds the longest marker (没有任何正规�
 _DOUBLE = frozenset("无没非未不莫")
 
 
+@lru_cache(maxsize=8)
+def _negations_ending(markers: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The negation markers by their last character, in their order (the first that ends the window counts)."""
+    out: dict[str, list[str]] = {}
+    for m in markers:
+        if m:
+            out.setdefault(m[-1], []).append(m)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def negated(ntext: str, start: int, rules: ContextRules) -> bool:
     """A negation right before the normalised hit start: 未经人社部门备案, 不承诺包过, 非国家机关.
 
     A double negative is an affirmation: 学员无不包过 ("every student passes") is a claim.
     """
     before = ntext[max(0, start - _NEGATION_REACH - 1) : start]
-    for marker in rules.negations:
+    if not before:
+        return False
+    for marker in _negations_ending(rules.negations).get(before[-1], ()):
         if before.endswith(marker):
             lead = len(before) - len(marker) - 1
             return not (lead >= 0 and before[lead] in _DOUBLE)
