@@ -28,6 +28,7 @@ from compliance.text.state_certificate import (
     demote,
     demote_catalogue_skilled,
     demote_licence_lines,
+    demote_true_issuers,
     state_certificate_title,
 )
 from compliance.text.stream import StreamResult, analyze_stream
@@ -300,6 +301,7 @@ class Checker:
             moved = demote(found.findings, title) if title is not None else 0
             moved += demote_licence_lines(text, found.findings)
             moved += demote_catalogue_skilled(text, found.findings)
+            moved += demote_true_issuers(text, found.findings)
             if moved:
                 found.statuses[Status.VIOLATION.value] -= moved
                 found.statuses[Status.REVIEW.value] = found.statuses.get(Status.REVIEW.value, 0) + moved

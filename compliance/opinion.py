@@ -20,7 +20,7 @@ _CONTEXT_CHARS = 24
 MIN_SENTENCE_CHARS = 10
 _LATIN = re.compile(r"[a-z]+")
 # A chat turn or FAQ question by the other party: 学员：…, 问：….
-_OTHER_PARTY = re.compile(r"\s*(?:学员|学生|客户|顾客|家长|网友|用户|买家)?问?\s*[：:]")
+_OTHER_PARTY = re.compile(r"\s*(?:学员|学生|客户|顾客|家长|网友|用户|买家|@[^\s：:@]{1,20})?问?\s*[：:]")
 # A notice's addressees (各城区人力资源和社会保障局、市场监督管理局：): the organs it is sent to, not claimed.
 _ADDRESSEES = re.compile(r"\s*各[^。！？!?\n]{2,80}[：:]\s*$")
 # Claims listed as examples of what is forbidden: 实践中常见的“包过”“不过退费”等表述均属此类.
@@ -48,7 +48,8 @@ def model_findings(text: str, found: list[Finding], model: SentenceModel, rulese
             continue  # 严禁…, 警方提醒…, 市民反映…, …算不算违法: the claim is quoted to be condemned or reported
         if _ADDRESSEES.match(text[sent.start : sent.end]) or _LISTED.search(folded):
             continue
-        if _OTHER_PARTY.match(text, sent.start) and "\n" not in text[sent.start : sent.end]:
+        commenter = sent.start > 0 and text[sent.start - 1] == "@"  # @佛山阿伟：这证国家认不认？
+        if (_OTHER_PARTY.match(text, sent.start) or commenter) and "\n" not in text[sent.start : sent.end]:
             continue  # 学员：证书是人社部发的吗？ — the customer's turn in a chat, not the advertiser's claim
         if _LATIN.search(folded):
             # Latin letters are read as pinyin by the pinyin reader, not here: 在Taobao上买的书 is no 包过. A sentence

@@ -99,3 +99,15 @@ def test_reference_notice_is_not_a_violation(checker: Checker) -> None:
         pytest.skip(f"{REFERENCE} not available")
     report = checker.check_text(REFERENCE.read_text(encoding="utf-8"), source=REFERENCE.name)
     assert report.verdict != Verdict.VIOLATION, [(f.rule_id, f.evidence) for f in report.findings]
+
+
+@pytest.mark.parametrize("text", [
+    "《中华人民共和国广告法》第九条 广告不得有下列情形：（一）使用或者变相使用中华人民共和国的国旗、国歌、国徽；",
+    "湖南省人力资源和社会保障厅提醒：职业资格证书可通过省人社厅网站查询，职业技能等级证书可登录全国联网查询系统查询。",
+])
+def test_a_statute_quoted_or_the_organ_speaking_is_not_a_violation(checker: Checker, text: str) -> None:
+    assert checker.check_text(text).verdict is not Verdict.VIOLATION
+
+
+def test_the_organ_s_name_over_a_sales_pitch_is_no_exemption(checker: Checker) -> None:
+    assert checker.check_text("人社局提醒：您的职业资格证书已过期，包过班报名加微信123").verdict is Verdict.VIOLATION

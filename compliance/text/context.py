@@ -168,9 +168,14 @@ def stated(text: str, start: int, end: int, rules: ContextRules) -> str | None:
 # - It goes on to call the practice unlawful: 替考、代考均属违法行为.
 _CONDEMNED = re.compile(
     # (Not a rival called fake: 全市就我们一家能发，别家都是假的 is the advertiser's claim.)
-    r"[\u3400-\u9fff]{0,14}?(?<!别家都)(?<!别家)(?<!别人都)(?<!外面都)(?<!其他家都)(?<!他们都)"
+    r"[\u3400-\u9fff]{0,14}?(?<!别家都)(?<!别家)(?<!别人都)(?<!外面都)(?<!其他家都)(?<!他们都)(?<!地方都)(?<!别处都)"
+    r"(?<!不会有人说)(?<!没有人说)(?<!没人说)(?<!谁也不会说)"
     r"(?:(?:均属|均系|都属于|都属|均为|属于|属|系|是|可能构成|构成|涉嫌)(?:严重|明显)?"
-    r"(?:违法|违规|犯罪|诈骗|虚假宣传|欺诈|骗子|骗局|假的|保证性承诺)|违反(?:了)?(?:广告法|法律|法规|规定|相关规定))"
+    r"(?:违法|违规|犯罪|诈骗|虚假宣传|欺诈|骗子|骗局|骗人|假的|保证性承诺)|违反(?:了)?(?:广告法|法律|法规|规定|相关规定))"
+    # - or reports it as the pretext of a fraud: 以帮人代考叉车证为由骗取钱财.
+    r"|[\u3400-\u9fff]{0,14}?(?:为由|为名|为幌子)(?:骗取|诈骗|收取|敛财)"
+    # - or asks whether it can be believed: 有机构说交两千块保过，可信吗？
+    r"|[\u3400-\u9fff]{0,20}?(?:可信吗|能信吗|靠谱吗|是真的吗|真的假的|可靠吗)"
     # - or says the promise was not kept: 屡考不过，退费遭拒.
     r"|(?:遭拒|被拒|无门(?!槛)|受阻|未兑现|没兑现|不兑现)"
     # - or forbids its sale: 证书代办、代考类商品禁止发布; or calls it unlawful outright: 挂证违法.
@@ -203,12 +208,23 @@ _DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "�
                  "骗子", "骗局", "假的", "保证性承诺", "违反", "遭拒", "被拒", "无门", "受阻", "兑现", "取消",
                  "禁止", "不得", "严禁", "拦截", "下架", "删除", "封禁", "犯法", "依规", "作废", "终止",
                  "承诺的", "保证的", "查不到", "查询不到", "查无此证", "查不出",
-                 "靠谱", "靠不住", "可信", "能信", "出门左转", "不干", "不做这", "我们不做", "广告被")
+                 "靠谱", "靠不住", "可信", "能信", "出门左转", "不干", "不做这", "我们不做", "广告被", "骗人", "为由",
+                 "为名", "为幌子", "真的吗", "真的假的", "可靠吗",
+                 # the heads of a warning (_WARNING)
+                 "谁说", "谁讲", "谁承诺", "谁保证", "谁宣称", "谁跟你", "谁和你", "谁私聊", "谁私信", "谁要是",
+                 "任何人", "凡是")
 QUESTION_MARKS = re.compile(r"[吗么嘛？?]")
 QUESTION_REACH = 16
 _FAQ_ASK = ("问", "提问", "学员问", "网友问", "客户问", "家长问", "记者问", "暗访记者问", "哪些", "什么样的")
 # A chat turn by the other party asks too: 客户：你们能帮我把二建证挂出去吗？ (the speaker and a colon).
-_CHAT_TURN = re.compile(r"[ \t\u3000]*(?:客户|学员|顾客|家长|网友|用户|买家|学生|咨询者)[ \t\u3000]*[：:]")
+_CHAT_TURN = re.compile(  # (@阿豪在东莞： is a commenter in a thread)
+    r"[ \t\u3000]*(?:(?:客户|学员|顾客|家长|网友|用户|买家|学生|咨询者)|@[^\s：:@]{1,20})"
+    r"[ \t\u3000]*[：:]")
+# A warning against whoever makes the claim, right before it: 谁跟你说包过的你就要小心了,
+# 任何人承诺“不用考试”的都是骗子.
+_WARNING = re.compile(
+    r"(?:谁(?:跟你|和你|私聊|私信|要是)?|任何人|凡是)(?:说|讲|承诺|保证|宣称)(?:能|可以|会)?[\u3400-\u9fff]{0,8}$")
+_FAQ_MID = re.compile(r"(?:网友|学员|客户|家长|记者|主持人|有人)?问[：:]")
 # An FAQ's question runs longer than a customer's aside: 问：「国家职业资格证书」和「职业技能等级证书」有啥区别？
 FAQ_REACH = 40
 
@@ -223,9 +239,12 @@ def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
     head = _fold_context(text[slo:start])
     if rules.case is not None and rules.case.search(head):
         return True
-    # An FAQ's question: 问：你们的证书是国家职业资格证书吗？ (the question mark within the batch screen's reach).
-    if (head.startswith(_FAQ_ASK) or _CHAT_TURN.match(text, slo)) and QUESTION_MARKS.search(
-            text, end, min(shi + 1, end + FAQ_REACH)):
+    if _WARNING.search(head):
+        return True
+    # An FAQ's question: 问：你们的证书是国家职业资格证书吗？ (the question mark within the batch screen's reach), also
+    # when the 问： comes after a heading in the same sentence (…直播答疑（文字整理）：问：有机构说…，能信吗？).
+    if ((head.startswith(_FAQ_ASK) or _CHAT_TURN.match(text, slo) or _FAQ_MID.search(text, slo, start))
+            and QUESTION_MARKS.search(text, end, min(shi + 1, end + FAQ_REACH))):
         return True
     before = _fold_context(text[max(slo, start - 6) : start])
     if before.endswith(_ASKING):
@@ -327,6 +346,16 @@ def in_doc_number(text: str, end: int) -> bool:
     return _DOC_NUMBER_AFTER.match(text, end) is not None
 
 
+# A text that opens with a law's or regulation's name and an article number.
+_STATUTE_HEAD = re.compile(
+    r"\s*《?(?:中华人民共和国)?[\u4e00-\u9fff]{2,24}(?:法|条例|规定|办法|细则)》?\s*第[一二三四五六七八九十百零〇0-9]+条")
+
+
+_ORGAN_SPEAKS = re.compile(
+    r"\s*[\u4e00-\u9fff]{0,10}?(?:人力资源和社会保障|人力资源社会保障|人社|市场监督管理|市场监管)(?:厅|局|部)"
+    r"[\u4e00-\u9fff（）()]{0,12}?(?:提醒|提示|答复|回复|通告|公告|政务直播|直播答疑|答疑|问答)")
+
+
 def official_document(text: str, rules: ContextRules, head: int = 20_000) -> bool:
     """Does the text read as a government notice (header document number, notice formulae, no selling)?
 
@@ -334,6 +363,11 @@ def official_document(text: str, rules: ContextRules, head: int = 20_000) -> boo
     selling signals are enough to say no: a notice may give a contact telephone, it does not sell.
     """
     sample = text[:head]
+    if ((_STATUTE_HEAD.match(sample) or _ORGAN_SPEAKS.match(sample))
+            and not any(m in fold(sample) for m in rules.commercial_markers)):
+        # An article of a law quoted whole (《中华人民共和国广告法》第九条 广告不得有下列情形：…), or the organ speaking
+        # in its own name with nothing to sell (湖南省人力资源和社会保障厅提醒：…, 佛山市人社局政务直播实录：…).
+        return True
     folded = fold(sample)
     tail = fold(text[-5_000:]) if len(text) > head else ""
     has_number = DOC_NUMBER.search(sample[:600]) is not None and _organ_header(sample)

@@ -157,7 +157,8 @@ def pinyin_findings(analyzer: TextAnalyzer, text: str, found: list[Finding], *, 
         options.remove(first)
         options.insert(0, first)
     extra: dict[tuple[str, int | None, int | None], Finding] = {}
-    for combo in _readings(choices):
+    rank: dict[tuple[str, int | None, int | None], int] = {}  # the reading each finding came from (0: likeliest)
+    for n, combo in enumerate(_readings(choices)):
         pieces, pos = [], 0
         for (a, b, _), chars in zip(runs, combo, strict=True):
             word = "".join(chars)
@@ -187,10 +188,21 @@ def pinyin_findings(analyzer: TextAnalyzer, text: str, found: list[Finding], *, 
             f.notes = [n for n in f.notes if "separators" not in n] + [f"pinyin read as characters: {read}"]
             f.confidence = round(f.confidence * 0.85, 3)
             extra[key] = f
+            rank[key] = n
+
+    def span(f: Finding) -> tuple[int, int]:
+        return f.location.start or 0, f.location.end or 0
+
+    def beats(g: Finding, f: Finding) -> bool:
+        """Of two findings of one category over the same run, the likelier reading's wins (baoguo is 包过 before
+        it is 保果); from one reading, the longer (考不过退款 over 不过退款)."""
+        (gs, ge), (fs, fe) = span(g), span(f)
+        if g is f or g.category != f.category or not (gs < fe and fs < ge):
+            return False
+        gk, fk = (g.rule_id, gs, ge), (f.rule_id, fs, fe)
+        if rank[gk] != rank[fk]:
+            return rank[gk] < rank[fk]
+        return gs <= fs and fe <= ge and ge - gs > fe - fs
+
     found_extra = list(extra.values())
-    # Readings that differ in one run find a claim and the part of it they share (考不过退款, 不过退款): one finding.
-    return [f for f in found_extra if not any(
-        g is not f and g.category == f.category and (g.location.start or 0) <= (f.location.start or 0)
-        and (f.location.end or 0) <= (g.location.end or 0)
-        and (g.location.end or 0) - (g.location.start or 0) > (f.location.end or 0) - (f.location.start or 0)
-        for g in found_extra)]
+    return [f for f in found_extra if not any(beats(g, f) for g in found_extra)]

@@ -58,11 +58,15 @@ _CATALOGUE_TITLE = re.compile(
 _PROFESSIONAL_CERTIFICATE = "专业技术人员职业资格证书"
 _CATALOGUE_NAME = re.compile("|".join(CATALOGUE_PROFESSIONAL))
 # Characters OCR confuses in these titles: 证书 read as 正书, 机动车 as 杌动车.
-_OCR = str.maketrans({"杌": "机"})
-_OCR_WORDS = (("正书", "证书"), ("许可正", "许可证"), ("驾驶正", "驾驶证"), ("操作正", "操作证"))
+_OCR = str.maketrans({"杌": "机", "怍": "作"})
+_OCR_WORDS = (("正书", "证书"), ("许可正", "许可证"), ("驾驶正", "驾驶证"), ("操作正", "操作证"), ("资恪", "资格"))
 _OLD_QUALIFICATION = "职业资格证书"
 _ORGAN_ISSUED = re.compile(
-    r"(?:发证机关|发证单位)\s*[：:]\s*[^\n]{0,12}?(?:人力资源和社会保障|人力资源社会保障|劳动和社会保障)(?:厅|局)")
+    r"(?:发证机关|发证单位)\s*[：:]\s*[^\n]{0,12}?(?:人力资源和社会保障|人力资源社会保障|劳动和社会保障)(?:厅|局|部)"
+    # or the department alone on a line under its seal: 湖南省人力资源和社会保障厅（印）
+    r"|^[ \t\u3000]*[\u4e00-\u9fff]{0,8}?(?:人力资源和社会保障|人力资源社会保障|劳动和社会保障)(?:厅|局|部)[ \t\u3000]*"
+    r"[（(]\s*(?:印|章|签章|盖章)",
+    re.MULTILINE)
 _ISSUER_FIELD = re.compile(
     r"(?:发证单位|颁发单位|发证机关|发证机构|签发单位|颁证单位|审批机关|颁发机构)\s*[：:]\s*([^\n]{2,40})")
 _ORGAN_NAME = re.compile(r"(?:部|厅|局|委员会|委|人民政府|政府|办公室|考试院|考试中心|语言文字工作委员会)")
@@ -126,6 +130,43 @@ def demote_catalogue_skilled(text: str, findings: list[Finding]) -> int:
             if near is not None:
                 _to_review(f, SKILLED_NOTE.format(occupation=near.group(0)))
                 n += 1
+    return n
+
+
+# The organs that do issue these licences (a training ad may truthfully say so): the market regulator for special
+# equipment (叉车, 电梯, 锅炉 …), emergency management for special operations (电工作业, 焊接与热切割 …), housing and
+# construction for construction special operations, transport for road and ride-hailing licences, the police for
+# security guards.
+TRUE_ISSUERS = (
+    (re.compile(r"市场监督管理|市场监管|质量技术监督|质监"),
+     re.compile(r"叉车|特种设备|电梯|锅炉|起重|压力容器|场[（(]?厂[）)]?内机动车")),
+    (re.compile(r"应急管理|安全生产监督管理|安监"),
+     re.compile(r"特种作业|电工作业|焊接与热切割|高处作业|制冷与空调|低压电工|高压电工|焊工证|电工证")),
+    (re.compile(r"住房和城乡建设|住房城乡建设|住建|建设厅|建设局"),
+     re.compile(r"建筑施工特种作业|建筑电工|架子工|塔式起重")),
+    (re.compile(r"交通运输|交通局|运管"), re.compile(r"网约车|网络预约出租|道路运输|从业资格|出租汽车")),
+    (re.compile(r"公安"), re.compile(r"保安员")),
+)
+_TRUE_ISSUER_REACH = 80
+TRUE_ISSUER_NOTE = ("the organ named issues this licence itself ({licence}): a training body may say so truthfully; a "
+                    "person checks that the body does not claim to issue it")
+
+
+def demote_true_issuers(text: str, findings: list[Finding]) -> int:
+    """Impersonation violations naming the organ that really issues the licence the text is about: review."""
+    n = 0
+    for f in findings:
+        if (f.category is not Category.IMPERSONATE_AUTHORITY or f.status is not Status.VIOLATION
+                or f.location.start is None or f.location.end is None):
+            continue
+        lo, hi = max(0, f.location.start - _TRUE_ISSUER_REACH), min(len(text), f.location.end + _TRUE_ISSUER_REACH)
+        for organ, licence in TRUE_ISSUERS:
+            if organ.search(f.evidence):
+                m = licence.search(text, lo, hi)
+                if m is not None:
+                    _to_review(f, TRUE_ISSUER_NOTE.format(licence=m.group(0)))
+                    n += 1
+                    break
     return n
 
 

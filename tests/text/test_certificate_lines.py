@@ -71,6 +71,12 @@ def test_bodies_that_are_not_organs_and_texts_that_are_not_certificates(checker:
     # A skilled occupation of the catalogue, certified by a filed body: 职业资格 is the lawful word for it.
     ("职业资格证书\n姓名：熊某某\n职业（工种）：消防设施操作员\n职业资格等级：四级/中级技能\n评价机构：贵州某消防职业技能鉴定站",
      "职业资格证书（消防设施操作员）"),
+    # OCR: 怍 for 作, 恪 for 格; an old 职业资格证书 under its department's seal line.
+    ("中华人民共和国\n特种作业操怍证\n姓名：邓世雄\n作业类别：电工作业", "特种作业操作证"),
+    ("教师资恪证书\n姓名：张佳琪\n资格种类：幼儿园教师资格", "教师资格证书"),
+    ("职业资格证书\n姓名：石爱民\n职业（工种）：汽车修理工\n等级：高级\n湖南省人力资源和社会保障厅（印）",
+     "职业资格证书"),
+    ("专业技术人员职业资格证书\n姓名：汪某\n资格名称：二级建造师（建筑工程）", "专业技术人员职业资格证书"),
     # A province's professional-title certificate, approved under a human-resources document number.
     ("贵州省专业技术职务任职资格证书\n姓名：陈某某\n资格名称：工程师\n评审委员会：遵义市工程系列中级职称评审委员会\n"
      "批准文号：遵人社职称〔2024〕12号", "专业技术职务任职资格证书"),
@@ -112,3 +118,13 @@ def test_qualification_wording_for_a_catalogue_skilled_occupation_is_for_review(
     # An occupation outside the catalogue keeps its breach; an ad titled so is no certificate to set apart.
     assert checker.check_text("育婴员职业资格证书，报名从速").verdict is Verdict.VIOLATION
     assert state_certificate_title("保安员职业资格证书 全国通用 包过") is None
+
+
+def test_an_ad_naming_the_organ_that_really_issues_the_licence_is_for_review(checker: Checker):
+    ad = "N1叉车司机培训：理论加实操共15天，考试由市场监管部门组织，考试合格由市场监督管理局发证。学费2200元。"
+    report = checker.check_text(ad)
+    organ = [f for f in report.findings if f.category.value == "impersonate_authority"]
+    assert organ and all(f.status is Status.REVIEW for f in organ)
+    assert any("issues this licence itself" in n for f in organ for n in f.notes)
+    # The same organ named for a licence it does not issue stays a breach.
+    assert checker.check_text("育婴员证书由市场监督管理局发证，全国通用").verdict is Verdict.VIOLATION

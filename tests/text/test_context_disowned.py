@@ -27,6 +27,17 @@ def _cats(findings) -> set[str]:
     ("花4800元买的“国家高级心理咨询师”证书，上网却查不到。市民王女士向记者反映，机构已失联。", "state_name"),
     ("我想明确说：没有任何正规机构能保证通过。", "guarantee_pass"),  # a long negation right before the hit
     ("宁波一培训机构因发布“唯一指定考点”广告被罚5万元", "impersonate_authority"),  # a sanctioned ad, quoted
+    # Chat and live-stream turns: a warning against whoever makes the claim, a commenter's question, a claim called
+    # a lie, a fraud's pretext, a question whether it can be believed, an FAQ's 问： after a heading.
+    ("我们不包过也不保过，谁跟你说包过的你就要小心了。", "guarantee_pass"),
+    ("统一回复：谁私聊说能包过、代考，截图发群里。", "guarantee_pass"),
+    ("评论区：\n@阿豪在东莞：主播你们包过吗\n@作者回复：不包", "guarantee_pass"),
+    ("不包，说包过的都是骗人的，我们只教技术", "guarantee_pass"),
+    ("一名男子以帮人代考叉车证为由骗取多名工友钱财，已被警方刑事拘留。", "guarantee_pass"),
+    ("有网友问“有机构说交两千块保过，可信吗？”", "guarantee_pass"),
+    ("泉州市人社局职业技能培训直播答疑（文字整理）：问：有机构说交钱可以不用考试直接拿证，能信吗？答：不能。",
+     "guarantee_pass"),
+    ("老师很实在，他们也不说什么保证就业，但是会推单。", "misleading_claim"),
 ])
 def test_stated_reported_or_listed_is_not_claimed(checker: Checker, text: str, absent: str) -> None:
     found = checker.analyzer.analyze(text)
@@ -45,6 +56,8 @@ def test_stated_reported_or_listed_is_not_claimed(checker: Checker, text: str, a
     ("高级育婴师 包过 三天出证", "guarantee_pass"),  # 包过 三天: the days are the certificate's, not a parcel's
     ("全无锡就我们一家能发这个证，别家都是假的", "absolute_claim"),  # the rivals are called fake, not the claim
     ("机构宣传：我们能保证通过", "guarantee_pass"),  # 能 alone negates nothing
+    ("我们是全国唯一一家能发这个证的，别的地方都是假的", "absolute_claim"),  # rivals called fake
+    ("证书上盖的就是劳动局的章，你拿去哪里都不会有人说是假的", "impersonate_authority"),  # nobody says it is fake
 ])
 def test_the_claims_themselves_still_count(checker: Checker, text: str, present: str) -> None:
     assert present in _cats(checker.analyzer.analyze(text))
