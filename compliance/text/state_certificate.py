@@ -52,7 +52,9 @@ SKILLED_NOTE = ("职业资格 for {occupation}, a skilled occupation of the nati
 # A province's professional-title certificate (贵州省专业技术职务任职资格证书): approved by a title committee under a
 # human-resources department's document number.
 _TITLE_CERTIFICATE = "专业技术职务任职资格证书"
-_TITLE_APPROVED = re.compile(r"评审委员会[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*(?:批准文号|文号)\s*[：:]\s*[^\n]*人社")
+_TITLE_APPROVED = re.compile(
+    r"评审委员会[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*(?:(?:批准文号|文号)\s*[：:]\s*[^\n]*人社"
+    r"|发证机关\s*[：:]\s*[^\n]*(?:人力资源和社会保障|人力资源社会保障)(?:局|厅))")
 _CATALOGUE_TITLE = re.compile(
     "(?:" + "|".join(CATALOGUE_PROFESSIONAL) + ")(?:(?:职业资格|执业资格|资格)(?:水平)?(?:证书|证)|注册证书|注册证)")
 _PROFESSIONAL_CERTIFICATE = "专业技术人员职业资格证书"
