@@ -47,7 +47,9 @@ ORGAN_MISREAD = re.compile(
     r"|[省市]教育[^会院社馆所店司中学协培科文集]$|[市省县区](?:力资源|人资源)"
     # A ring faded right after 市公 (公安局), 县府 / 人府 (人民政府 with its middle lost; not 天府, a place name in
     # company names), 障部 (保障部).
-    r"|[市县区]公$|[县区市省人](?!天)[\u4e00-\u9fff]?府$|障[局厅部]")
+    r"|[市县区]公$|[县区市省人](?!天)[\u4e00-\u9fff]?府$|障[局厅部]"
+    # 人社 and 障 with one character lost between (四人社障). (Not 市人月: 人才 misread reads so too.)
+    r"|人社[\u4e00-\u9fff]?障")
 # Organ names end so; only trusted on a reading of three characters or more (a fragment like 章局 is not one).
 # Not 部: the ministries are named in full above, and a bare …部 is far more often a company's (服务部, 经营部,
 # with the 服 or 经 lost).

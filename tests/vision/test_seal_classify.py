@@ -81,7 +81,7 @@ def test_issuer_names_never_read_as_organs(name):
     # Misread or cut short where what is left is still no company's.
     ("某某县人论践府", "organ"), ("某某区人民做诚公室", "organ"), ("上海市教商委人", "organ"), ("苏省教育度", "organ"),
     ("北京市力资源", "organ"), ("民共和国", "organ"), ("某某市公", "organ"), ("某某县府", "organ"), ("中障部", "organ"),
-    ("回庆市人源会局出", "organ"),
+    ("回庆市人源会局出", "organ"), ("四人社障", "organ"),
     ("成都市天府", "unknown"), ("某某市公交集团有限公司", "company"), ("中华人民", "unknown"),
 ])
 def test_slips_and_spans(text, kind):
