@@ -23,7 +23,7 @@ from compliance.text.analyzer import TextAnalyzer
 
 _ZWJ = "\u200d"
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_LATIN_RUN = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,18}")
+_LATIN_RUN = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]{1,18}")
 MAX_CHOICES = 3  # characters tried per syllable (the rules' most frequent ones with that reading)
 MAX_READINGS = 24  # readings tried per text
 MAX_SYLLABLES = 3  # per run: ren社 / renshe部; longer Latin runs are words, not stand-ins
@@ -110,7 +110,8 @@ def _runs(text: str, table: dict[str, tuple[str, ...]]) -> list[tuple[int, int, 
     for m in _LATIN_RUN.finditer(text):
         a, b = m.span()
         before, after = text[:a].rstrip(_GAP)[-1:], text[b:].lstrip(_GAP)[:1]
-        beside = bool(_HAN.match(before) or _HAN.match(after))
+        # A single letter (A级, e学) stands for a syllable only inside a chain (quan e tui kuan).
+        beside = b - a > 1 and bool(_HAN.match(before) or _HAN.match(after))
         # Full-width letters read like ASCII (ＺＨＥＮＧ).
         run = "".join(chr(ord(c) - 0xFEE0) if c > "\uff00" else c for c in m.group()).lower()
         syl = _syllables(run, table)

@@ -63,6 +63,8 @@ _CATALOGUE_NAME = re.compile("|".join(CATALOGUE_PROFESSIONAL))
 _OCR = str.maketrans({"杌": "机", "怍": "作"})
 _OCR_WORDS = (("正书", "证书"), ("许可正", "许可证"), ("驾驶正", "驾驶证"), ("操作正", "操作证"), ("资恪", "资格"))
 _OLD_QUALIFICATION = "职业资格证书"
+# The ministry's name printed under the title of its own certificate: 职业资格证书 / 中华人民共和国人力资源和社会保障部.
+_MINISTRY_HEAD = re.compile(r"(?:中华人民共和国)?(?:人力资源和社会保障部|劳动和社会保障部|劳动部)")
 _ORGAN_ISSUED = re.compile(
     r"(?:发证机关|发证单位)\s*[：:]\s*[^\n]{0,12}?(?:人力资源和社会保障|人力资源社会保障|劳动和社会保障)(?:厅|局|部)"
     # or the department alone on a line under its seal: 湖南省人力资源和社会保障厅（印）
@@ -88,7 +90,7 @@ def state_certificate_title(text: str) -> str | None:
     for wrong, right in _OCR_WORDS:
         head = head.replace(wrong, right)
     title = next((t for t in STATE_TITLES if t in head), None)
-    if title is None and _OLD_QUALIFICATION in head and _ORGAN_ISSUED.search(text):
+    if title is None and _OLD_QUALIFICATION in head and (_ORGAN_ISSUED.search(text) or _MINISTRY_HEAD.search(head)):
         # A 职业资格证书 issued by a human-resources department before 2017: genuine ones are in inspectors' piles.
         title = _OLD_QUALIFICATION
     if (title is None and _OLD_QUALIFICATION in head and _SKILLED.search(text[:300])

@@ -442,6 +442,8 @@ def test_a_reported_case_is_not_a_claim_but_a_complaint_reports_it(checker):
     # A sentence written in pinyin, syllables apart: read as one sequence (kao bu guo → 考不过, not 考部国).
     ("合肥保过班，kao bu guo tui kuan", "guarantee_pass.refund_if_fail", "kao bu guo tui kuan"),
     ("合肥 baoguo 班", "guarantee_pass.bao_guo", "baoguo"),  # a space between the run and the characters
+    ("中式烹调师证 kao bu guo quan e tui kuan，周末班开课", "guarantee_pass.refund_if_fail",
+     "kao bu guo quan e tui kuan"),  # a single letter is a syllable inside a pinyin sentence
 ])
 def test_pinyin_is_read_back_into_characters_for_the_patterns(checker, text, rule, evidence):
     found = checker.check_text(text).findings
@@ -459,3 +461,4 @@ def test_latin_words_are_not_read_as_pinyin(checker):
     assert not checker.check_text("在Taobao上买的书，今天到了。Python培训班周六上课。").findings
     # English whose words happen to be syllables (he, can, ban, men) reads as no claim.
     assert not checker.check_text("Study in Hefei: he can ban men from the hall, she said.").findings
+    assert not checker.check_text("A级证书，V信联系").findings  # single letters beside characters stand for nothing

@@ -38,6 +38,8 @@ def _cats(findings) -> set[str]:
     ("泉州市人社局职业技能培训直播答疑（文字整理）：问：有机构说交钱可以不用考试直接拿证，能信吗？答：不能。",
      "guarantee_pass"),
     ("老师很实在，他们也不说什么保证就业，但是会推单。", "misleading_claim"),
+    ("一名听众询问网上宣传的“三天拿证”是否可信，工作人员表示不可信。", "guarantee_pass"),
+    ("温馨提示：本机构不代办任何证件，不组织代考。", "guarantee_pass"),
 ])
 def test_stated_reported_or_listed_is_not_claimed(checker: Checker, text: str, absent: str) -> None:
     found = checker.analyzer.analyze(text)
