@@ -35,11 +35,16 @@ class VisionHit:
 
 EMBLEM_MARGIN = 0.3  # how much surer than any police reading on the same spot an emblem verdict must be
 STAMP_OVERLAP = 0.3  # a badge reading overlapping a verified stamp this much (IoU) is the stamp's
+STAMP_INSIDE = 0.5  # ... and so is a smaller one (this share of the stamp's box) centred inside it
 
 
 def _centre_in(inner: Box, outer: Box) -> bool:
     x, y = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
     return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
+def _area(b: Box) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
 
 
 def _overlap(a: Box, b: Box) -> float:
@@ -87,12 +92,13 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
                        if all(p < e.confidence - EMBLEM_MARGIN for p, box in suspects if _centre_in(e.bbox, box))]
         police_hits = [h for h in police_hits if not any(_centre_in(e.bbox, h.bbox) for e in emblem_hits)]
         if _enabled(settings, "vision_seals") and police_hits:
-            # A red stamp with a star in its middle can read as a badge; but the seal locator only accepts an
-            # outline whose inside is paper and red ink (a badge is full of gold and blue), so a badge reading
-            # over a stamp it verified is the stamp's.
+            # A red stamp with a star in its middle can read as a badge, and so can a patch of its ring text; but
+            # the seal locator only accepts an outline whose inside is paper and red ink (a badge is full of gold
+            # and blue), so a badge reading over a stamp it verified, or inside one, is the stamp's.
             stamps = seal.find(view)
             police_hits = [h for h in police_hits if not any(
-                _centre_in((s.cx, s.cy, s.cx, s.cy), h.bbox) and _overlap(s.box, h.bbox) >= STAMP_OVERLAP
+                (_centre_in((s.cx, s.cy, s.cx, s.cy), h.bbox) and _overlap(s.box, h.bbox) >= STAMP_OVERLAP)
+                or (_centre_in(h.bbox, s.box) and _area(h.bbox) < STAMP_INSIDE * _area(s.box))
                 for s in stamps)]
         police_boxes = [h.bbox for h in police_hits]
         if want_police:

@@ -174,3 +174,12 @@ def test_company_seal_pages_have_no_violations(seal_figures):
                    "blurred past reading")
 def test_organ_seals_read_and_classified(seal_figures):
     assert seal_figures["organ_read_and_classified"].rate >= 0.9, _explain(seal_figures["organ_read_and_classified"])
+
+
+def test_a_badge_reading_inside_a_verified_stamp_is_the_stamp_s(ocr: Any) -> None:
+    # A pale company seal whose ring text (中国…协会) read as a small police badge: the seal locator verified the
+    # stamp (paper and red ink inside), so the badge reading inside it is the stamp's, and the page has no violation.
+    case = make_case(20010230, "seal_company")
+    hits = run_vision(case.image, ocr=ocr)
+    assert not [h for h in hits if h.status == "violation"], [(h.label, h.bbox) for h in hits]
+    assert any(iou(h.bbox, case.of("seal_company")[0].bbox) >= 0.5 for h in hits)
