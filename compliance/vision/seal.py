@@ -26,7 +26,7 @@ from compliance.contract import Category
 from compliance.vision.base import Box, VisionHit
 from compliance.vision.seal_classify import classify, classify_read
 from compliance.vision.seal_ink import unmix
-from compliance.vision.seal_locate import Seal, find, ink_map
+from compliance.vision.seal_locate import Seal, find, ink_map, round_outline
 from compliance.vision.seal_read import read, read_seal
 from compliance.vision.seal_unwrap import unwrap
 from compliance.vision.view import View, as_view
@@ -67,8 +67,18 @@ def detect(page: View | np.ndarray, *, ocr: Any = None, exclude: list[Box] | Non
         if ocr is not None:
             reading = read_seal(ocr, view, seal)
             ring, centre, conf, spots = reading.ring, reading.centre, reading.confidence, reading.spots
-        text = ring + (" " + centre if centre and ring else centre)
         kind = classify_read(ring, centre, spots)
+        if ocr is not None and kind == "unknown":
+            # A stamp inked on one side is sometimes fitted as a narrow ellipse through its inked arc, and its text
+            # unwraps garbled; the circle through that arc is the stamp's outline: read it again on that.
+            whole = round_outline(view, seal)
+            if whole is not None:
+                again = read_seal(ocr, view, whole)
+                again_kind = classify_read(again.ring, again.centre, again.spots)
+                if again_kind != "unknown":
+                    seal, kind = whole, again_kind
+                    ring, centre, conf, spots = again.ring, again.centre, again.confidence, again.spots
+        text = ring + (" " + centre if centre and ring else centre)
         if kind == "organ":
             c = round(shape * max(conf, 0.5), 3)
             hits.append(VisionHit(Category.ORGAN_MARK, seal.box, c, "organ_seal", text, "violation"))

@@ -403,3 +403,36 @@ def _ring_and_fill(mask: np.ndarray, cx: float, cy: float, w: float, h: float, a
         return float(np.mean(cv2.remap(mask, xs, ys, cv2.INTER_NEAREST, borderValue=0) > 0))
 
     return ring, share(0.0, 0.45, 10), share(1.12, 1.25, 3), share(0.5, 0.85, 8), thickness
+
+
+ROUND_ASPECT = 0.85  # a fit narrower than this (short axis / long axis) may be a narrow ellipse through one arc
+ROUND_RESIDUAL = 0.015  # the arc's points lie this close (share of the radius) to the circle through them
+ROUND_GROWTH = 1.05  # and the circle is this much wider than the fit's long axis
+
+
+def round_outline(page: View | np.ndarray, seal: Seal) -> Seal | None:
+    """The circle through the strongly inked part of a narrow fit's outline, when that arc is a circle's and wider
+    than the fit (a stamp inked on one side, fitted through its inked arc), else None. Ovals stay ovals: their
+    outline is no circle's arc."""
+    if min(seal.w, seal.h) >= ROUND_ASPECT * max(seal.w, seal.h):
+        return None
+    ink = ink_map(as_view(page).rgb)
+    theta = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    xs, ys = _ellipse_points(seal.cx, seal.cy, seal.w, seal.h, seal.angle, np.linspace(0.9, 1.06, 9)[:, None],
+                             theta[None, :])
+    values = cv2.remap(ink, xs, ys, cv2.INTER_LINEAR, borderValue=0)
+    strong = values.max(axis=0) > 2 * INK
+    if int(strong.sum()) < 30:
+        return None
+    best = values.argmax(axis=0)
+    cols = np.arange(len(theta))
+    pts = np.stack([xs[best, cols][strong], ys[best, cols][strong]], axis=1).astype(np.float32)
+    fit = _circle_fit(pts)
+    if fit is None:
+        return None
+    (cx, cy), (d, _), _ = fit
+    r = d / 2
+    residual = float(np.median(np.abs(np.hypot(pts[:, 0] - cx, pts[:, 1] - cy) - r) / r))
+    if residual > ROUND_RESIDUAL or d < ROUND_GROWTH * max(seal.w, seal.h) or d > MAX_DIAMETER:
+        return None
+    return Seal(float(cx), float(cy), float(d), float(d), 0.0, seal.ring)

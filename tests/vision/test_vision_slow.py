@@ -183,3 +183,25 @@ def test_a_badge_reading_inside_a_verified_stamp_is_the_stamp_s(ocr: Any) -> Non
     hits = run_vision(case.image, ocr=ocr)
     assert not [h for h in hits if h.status == "violation"], [(h.label, h.bbox) for h in hits]
     assert any(iou(h.bbox, case.of("seal_company")[0].bbox) >= 0.5 for h in hits)
+
+
+def test_a_stamp_inked_on_one_side_is_read_on_its_circle(ocr: Any) -> None:
+    # Seed 12000055: a round 北京市人力资源和社会保障局 stamp inked on its left side was fitted as a narrow ellipse
+    # through that arc and read as nothing; the circle through the arc reads 北京市人力…, an organ's seal.
+    case = make_case(12000055, "seal_organ")
+    truth = case.of("seal_organ")[0]
+    hits = [h for h in run_vision(case.image, ocr=ocr) if iou(h.bbox, truth.bbox) >= 0.5]
+    assert any(h.category == Category.ORGAN_MARK for h in hits), [(h.label, h.text) for h in hits]
+
+
+def test_ovals_are_not_turned_into_circles() -> None:
+    import numpy as np
+
+    from compliance.vision.seal_locate import find, round_outline
+    from compliance.vision.view import as_view
+
+    for seed in (13000260, 14000108, 12000067):  # oval organ seals, narrow fits of their own outline
+        case = make_case(seed, "seal_organ")
+        view = as_view(np.asarray(case.image.convert("RGB")))
+        fits = [s for s in find(view) if iou(s.box, case.of("seal_organ")[0].bbox) >= 0.5]
+        assert fits and all(round_outline(view, s) is None for s in fits), seed
