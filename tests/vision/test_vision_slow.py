@@ -165,13 +165,12 @@ def test_company_seal_pages_have_no_violations(seal_figures):
 
 
 @pytest.mark.xfail(strict=False, reason="KNOWN SHORTFALL (issue 4 open): organ seals read and classified "
-                   "at the 0.9 line, not clearly above it: 0.88 on this suite's 50; on held-out seeds never looked "
-                   "at before, 300 each, with session 4's final reader: 15,000,000+ 0.897, 16,000,000+ 0.920, "
-                   "17,000,000+ 0.897, 18,000,000+ 0.907, 19,000,000+ 0.913, 20,000,000+ 0.883 (pooled 0.903 of "
-                   "1,800; 0.87 at the session's start). "
-                   "Nearly all misses are stamps inked on one side whose ring text is faded out (nothing, or only "
-                   "a place and a stem issuers share, 北京市人 or 江苏省教育, is left to read), or small stamps "
-                   "blurred past reading")
+                   "below 0.9: 0.88 on this suite's 50; on held-out seeds, 300 each, never looked at before "
+                   "they were scored: 0.897, 0.920, 0.897, 0.907, 0.913, 0.883 (15-20,000,000+, the session's "
+                   "reader before its last change) and 0.890, 0.883 (21-22,000,000+, the final reader); 0.87 at "
+                   "session 4's start. Nearly all misses are stamps inked on one side whose ring text is faded "
+                   "out (nothing, or only a place and a stem issuers share, 北京市人 or 江苏省教育, is left to "
+                   "read), or small stamps blurred past reading")
 def test_organ_seals_read_and_classified(seal_figures):
     assert seal_figures["organ_read_and_classified"].rate >= 0.9, _explain(seal_figures["organ_read_and_classified"])
 
