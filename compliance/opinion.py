@@ -20,7 +20,7 @@ _CONTEXT_CHARS = 24
 MIN_SENTENCE_CHARS = 10
 _LATIN = re.compile(r"[a-z]+")
 # A chat turn or FAQ question by the other party: 学员：…, 问：….
-_OTHER_PARTY = re.compile(r"\s*(?:学员|学生|客户|顾客|家长|网友|用户|买家|@[^\s：:@]{1,20})?问?\s*[：:]")
+_OTHER_PARTY = re.compile(r"\s*(?:学员|学生|客户|顾客|家长|网友|用户|买家)?问?\s*[：:]")
 # A notice's addressees (各城区人力资源和社会保障局、市场监督管理局：): the organs it is sent to, not claimed.
 _ADDRESSEES = re.compile(r"\s*各[^。！？!?\n]{2,80}[：:]\s*$")
 # Claims listed as examples of what is forbidden: 实践中常见的“包过”“不过退费”等表述均属此类.

@@ -363,12 +363,12 @@ def official_document(text: str, rules: ContextRules, head: int = 20_000) -> boo
     selling signals are enough to say no: a notice may give a contact telephone, it does not sell.
     """
     sample = text[:head]
+    folded = fold(sample)
     if ((_STATUTE_HEAD.match(sample) or _ORGAN_SPEAKS.match(sample))
-            and not any(m in fold(sample) for m in rules.commercial_markers)):
+            and not any(m in folded for m in rules.commercial_markers)):
         # An article of a law quoted whole (《中华人民共和国广告法》第九条 广告不得有下列情形：…), or the organ speaking
         # in its own name with nothing to sell (湖南省人力资源和社会保障厅提醒：…, 佛山市人社局政务直播实录：…).
         return True
-    folded = fold(sample)
     tail = fold(text[-5_000:]) if len(text) > head else ""
     has_number = DOC_NUMBER.search(sample[:600]) is not None and _organ_header(sample)
     markers = sum(1 for m in rules.official_markers if m in folded)

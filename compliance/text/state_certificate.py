@@ -93,9 +93,9 @@ def state_certificate_title(text: str) -> str | None:
     if title is None and _OLD_QUALIFICATION in head and (_ORGAN_ISSUED.search(text) or _MINISTRY_HEAD.search(head)):
         # A 职业资格证书 issued by a human-resources department before 2017: genuine ones are in inspectors' piles.
         title = _OLD_QUALIFICATION
-    if (title is None and _OLD_QUALIFICATION in head and _SKILLED.search(text[:300])
-            and _HOLDER.search(text) and _CERT_FIELD.search(text)):
-        title = f"{_OLD_QUALIFICATION}（{_SKILLED.search(text[:300]).group(0)}）"  # type: ignore[union-attr]
+    skilled = _SKILLED.search(text[:300]) if title is None and _OLD_QUALIFICATION in head else None
+    if title is None and skilled is not None and _HOLDER.search(text) and _CERT_FIELD.search(text):
+        title = f"{_OLD_QUALIFICATION}（{skilled.group(0)}）"
     if title is None and _PROFESSIONAL_CERTIFICATE in head and _CATALOGUE_NAME.search(text[:300]):
         # 专业技术人员职业资格证书 with 资格名称：二级建造师: the ministries' certificate for a catalogue qualification.
         title = _PROFESSIONAL_CERTIFICATE

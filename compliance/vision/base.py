@@ -47,7 +47,7 @@ def _area(b: Box) -> float:
     return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
 
 
-def _overlap(a: Box, b: Box) -> float:
+def box_iou(a: Box, b: Box) -> float:
     """Intersection over union of two boxes."""
     iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
     ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
@@ -97,7 +97,7 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
             # and blue), so a badge reading over a stamp it verified, or inside one, is the stamp's.
             stamps = seal.find(view)
             police_hits = [h for h in police_hits if not any(
-                (_centre_in((s.cx, s.cy, s.cx, s.cy), h.bbox) and _overlap(s.box, h.bbox) >= STAMP_OVERLAP)
+                (_centre_in((s.cx, s.cy, s.cx, s.cy), h.bbox) and box_iou(s.box, h.bbox) >= STAMP_OVERLAP)
                 or (_centre_in(h.bbox, s.box) and _area(h.bbox) < STAMP_INSIDE * _area(s.box))
                 for s in stamps)]
         police_boxes = [h.bbox for h in police_hits]

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from compliance.contract import Category
-from compliance.vision.base import VisionHit
+from compliance.vision.base import VisionHit, box_iou
 from compliance.vision.refs import render_flag
 from compliance.vision.view import View, as_view
 
@@ -150,15 +150,7 @@ def detect(page: View | np.ndarray) -> list[VisionHit]:
     scored.sort(key=lambda t: -t[0])
     hits: list[VisionHit] = []
     for score, box in scored:
-        if score < THRESHOLD or any(_iou(box, h.bbox) > 0.3 for h in hits):
+        if score < THRESHOLD or any(box_iou(box, h.bbox) > 0.3 for h in hits):
             continue
         hits.append(VisionHit(Category.NATIONAL_FLAG, box, round(min(1.0, score), 3), "national_flag"))
     return hits
-
-
-def _iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0

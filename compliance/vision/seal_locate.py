@@ -93,7 +93,33 @@ def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal
     or merged with a red rule) and blobs of ink (catch ovals, which the circle transform sees poorly). Each
     is refined by fitting an ellipse to the outermost ink along rays from its centre, then verified.
     """
-    small = as_view(page).half(colour=True)
+    view = as_view(page)
+    # The run of detectors asks twice on a page with a badge reading (run_vision's badge check, then seal.detect):
+    # the outlines before exclusion are kept on the page's View.
+    found = getattr(view, "_seal_outlines", None)
+    if found is None:
+        found = _outlines(view)
+        view._seal_outlines = found  # type: ignore[attr-defined]
+    found = [s for s in found if not (exclude and any(_centre_in(s, b) for b in exclude))]
+    # Several guesses land on one stamp, some with a worse outline (pulled out by red text next to it): the
+    # best-covered ring wins, the others around the same centre go. But a stamp inked on one side only also
+    # gives narrow ellipses through its inked arc and the text inside it, and these often cover their
+    # outline a little better than the stamp's own, fainter, border does: an outline that encloses the
+    # winner, nearly as well covered, is the stamp's border (a stamp's border is its outermost ring).
+    found.sort(key=lambda s: -s.ring)
+    out: list[Seal] = []
+    for seal in found:
+        at = [s for s in out if _same_place(seal, s) or _encloses(seal, s)]
+        if not at:
+            out.append(seal)
+        elif all(_encloses(seal, s) and seal.ring >= s.ring - ENCLOSING_RING_SLACK for s in at):
+            out = [s for s in out if s not in at] + [seal]
+    return out
+
+
+def _outlines(view: View) -> list[Seal]:
+    """Every verified outline on the page, several per stamp (see find)."""
+    small = view.half(colour=True)
     ink, colour = _ink_and_colour(small)
     mask = (ink > INK).astype(np.uint8)
     if cv2.countNonZero(mask) < 50:
@@ -128,21 +154,7 @@ def find(page: View | np.ndarray, exclude: list[Box] | None = None) -> list[Seal
     # stronger ink showed only an ellipse through part of it and its text.)
     found += [s for s in _search(faint, fainter, other, ink, r_min, r_max, hough=False)
               if not any(_same_place(s, f) and not _encloses(s, f) for f in found)]
-    found = [s for s in found if not (exclude and any(_centre_in(s, b) for b in exclude))]
-    # Several guesses land on one stamp, some with a worse outline (pulled out by red text next to it): the
-    # best-covered ring wins, the others around the same centre go. But a stamp inked on one side only also
-    # gives narrow ellipses through its inked arc and the text inside it, and these often cover their
-    # outline a little better than the stamp's own, fainter, border does: an outline that encloses the
-    # winner, nearly as well covered, is the stamp's border (a stamp's border is its outermost ring).
-    found.sort(key=lambda s: -s.ring)
-    out: list[Seal] = []
-    for seal in found:
-        at = [s for s in out if _same_place(seal, s) or _encloses(seal, s)]
-        if not at:
-            out.append(seal)
-        elif all(_encloses(seal, s) and seal.ring >= s.ring - ENCLOSING_RING_SLACK for s in at):
-            out = [s for s in out if s not in at] + [seal]
-    return out
+    return found
 
 
 def _same_place(a: Seal, b: Seal) -> bool:
@@ -416,10 +428,14 @@ def round_outline(page: View | np.ndarray, seal: Seal) -> Seal | None:
     outline is no circle's arc."""
     if min(seal.w, seal.h) >= ROUND_ASPECT * max(seal.w, seal.h):
         return None
-    ink = ink_map(as_view(page).rgb)
+    # The ink around the fit only (the circle wanted is at most MAX_DIAMETER wide, see below).
+    rgb = as_view(page).rgb
+    reach = max(seal.w, seal.h)
+    x0, y0 = max(0, int(seal.cx - reach)), max(0, int(seal.cy - reach))
+    ink = ink_map(rgb[y0:int(seal.cy + reach) + 1, x0:int(seal.cx + reach) + 1])
     theta = np.linspace(0, 2 * np.pi, 180, endpoint=False)
-    xs, ys = _ellipse_points(seal.cx, seal.cy, seal.w, seal.h, seal.angle, np.linspace(0.9, 1.06, 9)[:, None],
-                             theta[None, :])
+    xs, ys = _ellipse_points(seal.cx - x0, seal.cy - y0, seal.w, seal.h, seal.angle,
+                             np.linspace(0.9, 1.06, 9)[:, None], theta[None, :])
     values = cv2.remap(ink, xs, ys, cv2.INTER_LINEAR, borderValue=0)
     strong = values.max(axis=0) > 2 * INK
     if int(strong.sum()) < 30:
@@ -435,4 +451,4 @@ def round_outline(page: View | np.ndarray, seal: Seal) -> Seal | None:
     residual = float(np.median(np.abs(np.hypot(pts[:, 0] - cx, pts[:, 1] - cy) - r) / r))
     if residual > ROUND_RESIDUAL or d < ROUND_GROWTH * max(seal.w, seal.h) or d > MAX_DIAMETER:
         return None
-    return Seal(float(cx), float(cy), float(d), float(d), 0.0, seal.ring)
+    return Seal(float(cx) + x0, float(cy) + y0, float(d), float(d), 0.0, seal.ring)
