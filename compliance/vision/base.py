@@ -92,14 +92,7 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
                        if all(p < e.confidence - EMBLEM_MARGIN for p, box in suspects if _centre_in(e.bbox, box))]
         police_hits = [h for h in police_hits if not any(_centre_in(e.bbox, h.bbox) for e in emblem_hits)]
         if _enabled(settings, "vision_seals") and police_hits:
-            # A red stamp with a star in its middle can read as a badge, and so can a patch of its ring text; but
-            # the seal locator only accepts an outline whose inside is paper and red ink (a badge is full of gold
-            # and blue), so a badge reading over a stamp it verified, or inside one, is the stamp's.
-            stamps = seal.find(view)
-            police_hits = [h for h in police_hits if not any(
-                (_centre_in((s.cx, s.cy, s.cx, s.cy), h.bbox) and box_iou(s.box, h.bbox) >= STAMP_OVERLAP)
-                or (_centre_in(h.bbox, s.box) and _area(h.bbox) < STAMP_INSIDE * _area(s.box))
-                for s in stamps)]
+            police_hits = _not_stamps(view, police_hits)
         police_boxes = [h.bbox for h in police_hits]
         if want_police:
             hits += police_hits
@@ -108,7 +101,11 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
     if _enabled(settings, "vision_flag"):
         # Red drapes inside an emblem or a badge can look like a small flag: those are not flags.
         marks_seen = [h.bbox for h in hits] + police_boxes
-        hits += [f for f in flag.detect(view) if not any(_centre_in(f.bbox, b) for b in marks_seen)]
+        flags = [f for f in flag.detect(view) if not any(_centre_in(f.bbox, b) for b in marks_seen)]
+        if flags and _enabled(settings, "vision_seals"):
+            # A stamp's star with the ring around it can pass for a small flag, too.
+            flags = _not_stamps(view, flags)
+        hits += flags
     if _enabled(settings, "vision_seals"):
         taken = [h.bbox for h in hits] + police_boxes
         hits += seal.detect(view, ocr=ocr, exclude=taken, settings=settings)
@@ -116,6 +113,22 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
         for h in hits:
             h.bbox = (h.bbox[0] / k, h.bbox[1] / k, h.bbox[2] / k, h.bbox[3] / k)
     return hits
+
+
+def _not_stamps(view: Any, found: list[VisionHit]) -> list[VisionHit]:
+    """``found`` without the readings that are a stamp's.
+
+    A red stamp with a star in its middle can read as a police badge or a small flag, and so can a patch of its
+    ring text; but the seal locator only accepts an outline whose inside is paper and red ink (a badge is full
+    of gold and blue), so a reading over a stamp it verified, or inside one, is the stamp's.
+    """
+    from compliance.vision import seal
+
+    stamps = seal.find(view)
+    return [h for h in found if not any(
+        (_centre_in((s.cx, s.cy, s.cx, s.cy), h.bbox) and box_iou(s.box, h.bbox) >= STAMP_OVERLAP)
+        or (_centre_in(h.bbox, s.box) and _area(h.bbox) < STAMP_INSIDE * _area(s.box))
+        for s in stamps)]
 
 
 # The detectors' working size (longer side, pixels): they are built for pages of about 1600 px, marks of 40-600

@@ -204,3 +204,22 @@ def test_ovals_are_not_turned_into_circles() -> None:
         view = as_view(np.asarray(case.image.convert("RGB")))
         fits = [s for s in find(view) if iou(s.box, case.of("seal_organ")[0].bbox) >= 0.5]
         assert fits and all(round_outline(view, s) is None for s in fits), seed
+
+
+def test_a_stamps_star_is_no_flag(ocr: Any) -> None:
+    # Seed 30000014: the star of a clearly printed 上海市教育委员会 stamp, with the ring around it, passed for a small
+    # national flag, and the flag's box took the stamp out of the seal search: no organ seal was reported.
+    case = make_case(30000014, "seal_organ")
+    truth = case.of("seal_organ")[0]
+    hits = run_vision(case.image, ocr=ocr)
+    assert not [h for h in hits if h.category == Category.NATIONAL_FLAG], [(h.label, h.bbox) for h in hits]
+    assert any(h.category == Category.ORGAN_MARK and iou(h.bbox, truth.bbox) >= 0.5 for h in hits)
+
+
+def test_a_stamp_over_a_coloured_bar_is_found(ocr: Any) -> None:
+    # Seed 30000126: a 四川省人力资源和社会保障厅 stamp pressed over a blue header band; the band's pixels counted as
+    # "other colours inside" (as an emblem's gold would) and the outline was refused.
+    case = make_case(30000126, "seal_organ")
+    truth = case.of("seal_organ")[0]
+    hits = [h for h in run_vision(case.image, ocr=ocr) if iou(h.bbox, truth.bbox) >= 0.5]
+    assert any(h.category == Category.ORGAN_MARK for h in hits), [(h.label, h.text) for h in hits]
