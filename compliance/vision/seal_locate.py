@@ -144,6 +144,11 @@ def _outlines(view: View) -> list[Seal]:
     # of them; a stamp's inside is paper, red ink and black print.
     near_ink = cv2.dilate(mask, np.ones((3, 3), np.uint8))  # the stamp's own soft edges are not "other"
     other = ((colour > 70) & (near_ink == 0)).astype(np.uint8)
+    # ... but not a coloured rule or bar across the page (a blue header band, a green frame): a stamp is often
+    # pressed over one, and no emblem, badge or logo holds a straight run as long.
+    bars = _rules(other, int(RULE_LENGTH * SCALE))
+    if bars is not None:
+        other[bars] = 0
     found = _search(mask, faint, other, ink, r_min, r_max, hough=True)
     # Pale stamps can stay under the ink level altogether: look again at half that level, away from the stamps
     # already found (their own faint fringes would only find them again).
