@@ -36,6 +36,7 @@ BAND_MIN, BAND_MAX = 0.12, 0.6  # plausible text band heights
 BOOST_MAX = 4.0  # a faded side is brought up at most this much (beyond it, it is noise)
 RULE_SHARE = 0.55  # a straight ink run this long (share of the short axis) is a rule line, not a stroke
 RULE_OUTSIDE = 1.12  # ... when it reaches this far out (share of the outline's radius): rules cross the stamp
+PLAIN_BORDER = 0.35  # a ray whose border is this weak, against the strongly inked ones, is not fitted to
 BORDER_SAMPLES = 12  # rays are sampled every 0.5% of the radius: a border is at most this many deep
 # The centre text (合同专用章 ...) lies below the star and above the gap: rows between these depths below the
 # centre (shares of the short semi-axis), across this share of the semi-axis that lies across.
@@ -133,9 +134,12 @@ def _refine(ink: np.ndarray, cx: float, cy: float, seal: Seal) -> tuple[float, f
     xs, ys = _ellipse_points(cx, cy, seal.w, seal.h, seal.angle, rho[:, None], theta[None, :])
     prof = cv2.GaussianBlur(cv2.remap(ink, xs, ys, cv2.INTER_LINEAR, borderValue=0).astype(np.float32), (1, 0),
                             sigmaX=0.1, sigmaY=1.5)
-    level = np.maximum(0.5 * prof.max(axis=0), INK)
+    peaks = prof.max(axis=0)
+    level = np.maximum(0.5 * peaks, INK)
     above = prof > level[None, :]
-    has = above.any(axis=0)
+    # Rays across a faded side find no border, only noise or text at its own faint level: the outline is
+    # fitted through the rays where the border is plainly inked (a lightly pressed side would pull it off).
+    has = above.any(axis=0) & (peaks >= PLAIN_BORDER * float(np.percentile(peaks, 80)))
     fallback = (cx, cy, seal.w, seal.h, seal.angle)
     if has.sum() < 20:
         return fallback
