@@ -26,7 +26,7 @@ from compliance.contract import Category
 from compliance.vision.base import Box, VisionHit
 from compliance.vision.seal_classify import classify, classify_read
 from compliance.vision.seal_ink import unmix
-from compliance.vision.seal_locate import Seal, find, ink_map, round_outline
+from compliance.vision.seal_locate import Seal, find, ink_map, inked_box, round_outline
 from compliance.vision.seal_read import read, read_seal
 from compliance.vision.seal_unwrap import unwrap
 from compliance.vision.view import View, as_view
@@ -79,10 +79,11 @@ def detect(page: View | np.ndarray, *, ocr: Any = None, exclude: list[Box] | Non
                     seal, kind = whole, again_kind
                     ring, centre, conf, spots = again.ring, again.centre, again.confidence, again.spots
         text = ring + (" " + centre if centre and ring else centre)
+        box = inked_box(view, seal)
         if kind == "organ":
             c = round(shape * max(conf, 0.5), 3)
-            hits.append(VisionHit(Category.ORGAN_MARK, seal.box, c, "organ_seal", text, "violation"))
-            hits.append(VisionHit(Category.IMPERSONATE_AUTHORITY, seal.box, c, "organ_seal_impersonation", text,
+            hits.append(VisionHit(Category.ORGAN_MARK, box, c, "organ_seal", text, "violation"))
+            hits.append(VisionHit(Category.IMPERSONATE_AUTHORITY, box, c, "organ_seal_impersonation", text,
                                   "violation"))
             continue
         if kind == "unknown" and len(ring) < 2 and seal.ring < 0.6:
@@ -90,6 +91,6 @@ def detect(page: View | np.ndarray, *, ocr: Any = None, exclude: list[Box] | Non
             continue
         label = {"school": "school_seal", "company": "company_seal"}.get(kind, "seal")
         # Issuers are information (the name feeds the certificate checks), never a violation.
-        hits.append(VisionHit(Category.CERTIFICATE_REGISTRY, seal.box, round(shape * max(conf, 0.3), 3), label,
+        hits.append(VisionHit(Category.CERTIFICATE_REGISTRY, box, round(shape * max(conf, 0.3), 3), label,
                               text or None, "info"))
     return hits

@@ -457,3 +457,25 @@ def round_outline(page: View | np.ndarray, seal: Seal) -> Seal | None:
     if residual > ROUND_RESIDUAL or d < ROUND_GROWTH * max(seal.w, seal.h) or d > MAX_DIAMETER:
         return None
     return Seal(float(cx) + x0, float(cy) + y0, float(d), float(d), 0.0, seal.ring)
+
+
+INKED_SHARE = 0.005  # the share of the inked pixels at each side left out of the box (specks, JPEG ringing)
+
+
+def inked_box(page: View | np.ndarray, seal: Seal) -> Box:
+    """The box of the stamp's ink that shows: its outline's box, cut down to the inked part when one side was
+    pressed too lightly to show (the evidence on the page is the ink, not the outline it implies)."""
+    rgb = as_view(page).rgb
+    bx0, by0, bx1, by1 = seal.box
+    x0, y0 = max(0, int(bx0) - 2), max(0, int(by0) - 2)
+    x1, y1 = min(rgb.shape[1], int(bx1) + 3), min(rgb.shape[0], int(by1) + 3)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return seal.box
+    inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.ellipse(inside, ((seal.cx - x0, seal.cy - y0), (seal.w * 1.04, seal.h * 1.04), seal.angle), 1, -1)
+    ys, xs = np.nonzero((ink_map(rgb[y0:y1, x0:x1]) > INK) & (inside > 0))
+    if len(xs) < 50:
+        return seal.box
+    lo, hi = 100 * INKED_SHARE, 100 * (1 - INKED_SHARE)
+    return (max(bx0, x0 + float(np.percentile(xs, lo))), max(by0, y0 + float(np.percentile(ys, lo))),
+            min(bx1, x0 + float(np.percentile(xs, hi)) + 1), min(by1, y0 + float(np.percentile(ys, hi)) + 1))

@@ -140,6 +140,23 @@ def test_seal_geometry_without_ocr():
     assert abs(((gap - 90 + 180) % 360) - 180) < 35
 
 
+def test_a_seal_s_box_is_its_ink_that_shows():
+    from compliance.vision.seal_locate import Seal, inked_box
+
+    case = make_case(61, "seal_company", extras=False, damaged=False, size=260, rotation=10.0, skew=0.0)
+    rgb = np.asarray(case.image).copy()
+    seal = seal_mod.find(rgb)[0]
+    whole = inked_box(rgb, seal)
+    assert iou(whole, seal.box) >= 0.95  # a stamp inked all round: its outline's box
+    # Pressed lightly on its right: the right half's ink is gone, and the box ends where the ink does.
+    right = rgb[:, int(seal.cx) + 2:]
+    red = right[..., :1].astype(np.int16) > right[..., 1:2].astype(np.int16) + 8
+    right[...] = np.where(red, 255, right)
+    half = inked_box(rgb, Seal(seal.cx, seal.cy, seal.w, seal.h, seal.angle, seal.ring))
+    assert abs(half[2] - seal.cx) < 6 and abs(half[0] - seal.box[0]) < 4
+    assert abs(half[1] - seal.box[1]) < 8 and abs(half[3] - seal.box[3]) < 8
+
+
 def test_seals_read_and_classified(ocr):
     organ = make_case(62, "seal_organ", extras=False, damaged=False, size=280, rotation=-8.0, skew=0.0)
     hits = run_vision(organ.image, ocr=ocr)
