@@ -473,7 +473,8 @@ def inked_box(page: View | np.ndarray, seal: Seal) -> Box:
         return seal.box
     inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.ellipse(inside, ((seal.cx - x0, seal.cy - y0), (seal.w * 1.04, seal.h * 1.04), seal.angle), 1, -1)
-    ys, xs = np.nonzero((ink_map(rgb[y0:y1, x0:x1]) > INK) & (inside > 0))
+    # Half the ink level: the lightly pressed side's faint strokes are the stamp's too.
+    ys, xs = np.nonzero((ink_map(rgb[y0:y1, x0:x1]) > INK // 2) & (inside > 0))
     if len(xs) < 50:
         return seal.box
     lo, hi = 100 * INKED_SHARE, 100 * (1 - INKED_SHARE)
