@@ -100,8 +100,9 @@ def norm_pos(norm: Normalized, orig: int) -> int:
 
 SENTENCE_BREAKS = "。！？!?\n\r"
 # A poster puts slogans side by side with spaces or a colon between them: 拒绝虚假宣传 考试包过 is two phrases,
-# and the first one's prohibition word says nothing about the second.
-PHRASE_BREAKS = " \t\u3000：:"
+# and the first one's prohibition word says nothing about the second. A parenthesis opens an aside of its own:
+# 一律不得上岗（人社部最新规定） — the 不得 is the mandate's, not a prohibition of the words in the aside.
+PHRASE_BREAKS = " \t\u3000：:（("
 _PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("〝", "〞"), ("‘", "’"))
 _SAME = ('"', "'", "＂")
 
@@ -183,7 +184,8 @@ _CONDEMNED = re.compile(
     r"|[\u3400-\u9fff]{0,14}?(?:虚假广告|违法广告|虚假宣传)案"
     r"|(?:违法|违规|犯法)(?![\u3400-\u9fff]{0,2}(?:必究|者))"
     # - or says the paper could not be found where it was said to be: 证书在人社部门查询系统中也查不到.
-    r"|[\u3400-\u9fff]{0,10}?(?:查不到|查询不到|查无此证|查不出)"
+    # (Not a seller's refund on it: 全国联网可查，查不到全额退款.)
+    r"|[\u3400-\u9fff]{0,10}?(?:查不到|查询不到|查无此证|查不出)(?![\u3400-\u9fff]{0,2}?(?:退|赔|不收|免费))"
     # - or turns the buyer away: 想买证的，出门左转，咱不干那事儿.
     r"|[\u3400-\u9fff]{0,8}?(?:出门左转|不干那事|不干这种|不做这种|不做这个|咱不干|我们不干|我们不做)"
     # - or calls the promise unreliable: 任何保证拿证的说法都不靠谱.
@@ -353,7 +355,14 @@ _STATUTE_HEAD = re.compile(
 
 _ORGAN_SPEAKS = re.compile(
     r"\s*[\u4e00-\u9fff]{0,10}?(?:人力资源和社会保障|人力资源社会保障|人社|市场监督管理|市场监管)(?:厅|局|部)"
-    r"[\u4e00-\u9fff（）()]{0,12}?(?:提醒|提示|答复|回复|通告|公告|政务直播|直播答疑|答疑|问答)")
+    r"[\u4e00-\u9fff（）()]{0,12}?(?:提醒|提示|答复|回复|通告|公告|政务直播|直播答疑|答疑|问答|公布|发布|印发|公示)")
+
+
+# A notice's head: the issuing organs, then its title (黑龙江省人力资源和社会保障厅 黑龙江省市场监督管理局
+# 关于通报…的通知).
+_ORGAN_TITLE = re.compile(
+    r"\s*(?:[\u4e00-\u9fff]{2,24}?(?:厅|局|部|委员会|人民政府|办公室|办公厅)[ \t\u3000、，,]*){1,4}\n?\s*"
+    r"关于[^\n。]{2,80}?的(?:通知|通报|公告|通告|意见|决定|批复|函)")
 
 
 def official_document(text: str, rules: ContextRules, head: int = 20_000) -> bool:
@@ -364,10 +373,11 @@ def official_document(text: str, rules: ContextRules, head: int = 20_000) -> boo
     """
     sample = text[:head]
     folded = fold(sample)
-    if ((_STATUTE_HEAD.match(sample) or _ORGAN_SPEAKS.match(sample))
+    if ((_STATUTE_HEAD.match(sample) or _ORGAN_SPEAKS.match(sample) or _ORGAN_TITLE.match(sample))
             and not any(m in folded for m in rules.commercial_markers)):
         # An article of a law quoted whole (《中华人民共和国广告法》第九条 广告不得有下列情形：…), or the organ speaking
-        # in its own name with nothing to sell (湖南省人力资源和社会保障厅提醒：…, 佛山市人社局政务直播实录：…).
+        # in its own name with nothing to sell (湖南省人力资源和社会保障厅提醒：…, 佛山市人社局政务直播实录：…, a notice
+        # headed by its organs and its title).
         return True
     tail = fold(text[-5_000:]) if len(text) > head else ""
     has_number = DOC_NUMBER.search(sample[:600]) is not None and _organ_header(sample)

@@ -140,7 +140,7 @@ def demote_catalogue_skilled(text: str, findings: list[Finding]) -> int:
 # The organs that do issue these licences (a training ad may truthfully say so): the market regulator for special
 # equipment (叉车, 电梯, 锅炉 …), emergency management for special operations (电工作业, 焊接与热切割 …), housing and
 # construction for construction special operations, transport for road and ride-hailing licences, the police for
-# security guards.
+# security guards, culture and tourism for tour guides, civil aviation for drone pilots.
 TRUE_ISSUERS = (
     (re.compile(r"市场监督管理|市场监管|质量技术监督|质监"),
      re.compile(r"叉车|特种设备|电梯|锅炉|起重|压力容器|场[（(]?厂[）)]?内机动车")),
@@ -150,6 +150,8 @@ TRUE_ISSUERS = (
      re.compile(r"建筑施工特种作业|建筑电工|架子工|塔式起重")),
     (re.compile(r"交通运输|交通局|运管"), re.compile(r"网约车|网络预约出租|道路运输|从业资格|出租汽车")),
     (re.compile(r"公安"), re.compile(r"保安员")),
+    (re.compile(r"文化和旅游|文旅|旅游局"), re.compile(r"导游")),
+    (re.compile(r"民航|民用航空"), re.compile(r"无人机|飞行执照|驾驶员执照")),
 )
 _TRUE_ISSUER_REACH = 80
 TRUE_ISSUER_NOTE = ("the organ named issues this licence itself ({licence}): a training body may say so truthfully; a "
