@@ -93,6 +93,8 @@ def run_vision(image: Image.Image, *, settings: Settings | None = None, ocr: Any
         police_hits = [h for h in police_hits if not any(_centre_in(e.bbox, h.bbox) for e in emblem_hits)]
         if _enabled(settings, "vision_seals") and police_hits:
             police_hits = _not_stamps(view, police_hits)
+        if _enabled(settings, "vision_seals") and emblem_hits:
+            emblem_hits = _not_on_rings(view, emblem_hits)
         police_boxes = [h.bbox for h in police_hits]
         if want_police:
             hits += police_hits
@@ -129,6 +131,32 @@ def _not_stamps(view: Any, found: list[VisionHit]) -> list[VisionHit]:
         (_centre_in((s.cx, s.cy, s.cx, s.cy), h.bbox) and box_iou(s.box, h.bbox) >= STAMP_OVERLAP)
         or (_centre_in(h.bbox, s.box) and _area(h.bbox) < STAMP_INSIDE * _area(s.box))
         for s in stamps)]
+
+
+RING_BAND = (0.4, 1.1)  # normalised radii of a stamp's ring text and border (its centre holds star or emblem)
+
+
+def _not_on_rings(view: Any, found: list[VisionHit]) -> list[VisionHit]:
+    """``found`` without emblem readings centred on the ring of a stamp the seal locator verified.
+
+    A disc of print under a stamp's ring text (a photo, a grey blot) with the red characters around it can pass
+    for a small emblem. An organ's seal may bear the national emblem, but in its middle, where it stays.
+    """
+    from compliance.vision import seal
+
+    stamps = seal.find(view)
+
+    def on_ring(h: VisionHit) -> bool:
+        x, y = (h.bbox[0] + h.bbox[2]) / 2, (h.bbox[1] + h.bbox[3]) / 2
+        for s in stamps:
+            t = np.radians(s.angle)
+            u = ((x - s.cx) * np.cos(t) + (y - s.cy) * np.sin(t)) / (s.w / 2)
+            v = (-(x - s.cx) * np.sin(t) + (y - s.cy) * np.cos(t)) / (s.h / 2)
+            if RING_BAND[0] <= float(np.hypot(u, v)) <= RING_BAND[1] and _area(h.bbox) < STAMP_INSIDE * _area(s.box):
+                return True
+        return False
+
+    return [h for h in found if not on_ring(h)]
 
 
 # The detectors' working size (longer side, pixels): they are built for pages of about 1600 px, marks of 40-600

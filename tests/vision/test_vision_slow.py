@@ -223,3 +223,11 @@ def test_a_stamp_over_a_coloured_bar_is_found(ocr: Any) -> None:
     truth = case.of("seal_organ")[0]
     hits = [h for h in run_vision(case.image, ocr=ocr) if iou(h.bbox, truth.bbox) >= 0.5]
     assert any(h.category == Category.ORGAN_MARK for h in hits), [(h.label, h.text) for h in hits]
+
+
+def test_no_emblem_on_a_stamp_s_ring(ocr: Any) -> None:
+    # Seed 36010209: a grey disc printed under a pale company seal's ring text, with the red characters around it,
+    # passed for a small national emblem: a violation on a page with no emblem. The stamp's ring is the stamp's.
+    case = make_case(36010209, "seal_company")
+    hits = run_vision(case.image, ocr=ocr)
+    assert not [h for h in hits if h.category == Category.NATIONAL_EMBLEM], [(h.label, h.bbox) for h in hits]
