@@ -26,6 +26,9 @@ REPORTING = frozenset({
     "冒牌", "假证", "假冒", "出售假", "售卖假", "伪造", "编造", "反映", "消委会", "消费者协会", "调解",
     # What the complainant asks for: 要求查处, 请依法查处 (in a news item, 查处 reports a closed case).
     "查处", "经核查", "核查发现",
+    # How a complainant came upon the claim and what they call it: 刷到广告“…”, 说是“住建部统一颁发”, 被坑了, 别上当.
+    "刷到", "说是", "坑了", "被坑", "坑人", "踩雷", "当心", "要当心", "别上当", "小心", "别信", "都别信", "不要信",
+    "骗局", "防骗", "维权", "吐槽", "网友吐槽", "差点被骗", "谨防上当", "警示一下", "别相信",
 })
 NOTE = "reported in a complaint: a claim attributed to the body complained about, to be verified"
 
@@ -36,6 +39,7 @@ def complaint_rules(ruleset: RuleSet) -> RuleSet:
         "prohibition_markers": [w for w in ctx.prohibition_markers if w not in REPORTING],
         "mention_markers": [w for w in ctx.mention_markers if w not in REPORTING],
         "case_markers": [w for w in ctx.case_markers if w not in REPORTING],
+        "complaint": True,
     })
     return replace(ruleset, context=context)
 

@@ -144,6 +144,9 @@ class ContextFile(_Strict):
     commercial_markers: list[str]
     # A sentence that reports a case (警方破获…, 法院审理查明…, 市民反映…): every claim in it is reported.
     case_markers: list[str] = Field(default_factory=list)
+    # Set (never in the file) for reading a complaint: the complainant's own verdicts on a claim (都是假的, 骗子,
+    # 这种是不是违法的？) report it, they do not disown it (see compliance/complaint.py).
+    complaint: bool = False
 
 
 class RuleFile(_Strict):

@@ -51,6 +51,7 @@ class ContextRules:
     # The batch screen for ``condemned``: its fixed verdict and sanction words and the case markers, folded.
     disown_marks: re.Pattern[str] | None = None
     disown_words: tuple[str, ...] = ()  # its literals: the batch path finds them with its own automaton
+    complaint: bool = False  # a complaint's reading: only a rule with its sanction disowns a claim
 
     @classmethod
     def from_file(cls, ctx: ContextFile) -> ContextRules:
@@ -65,6 +66,7 @@ class ContextRules:
             case=_alternation(ctx.case_markers) if ctx.case_markers else None,
             disown_marks=_alternation([*_DISOWN_WORDS, *ctx.case_markers]),
             disown_words=tuple(sorted({fold(w) for w in [*_DISOWN_WORDS, *ctx.case_markers]} - {""})),
+            complaint=ctx.complaint,
         )
 
 
@@ -190,6 +192,8 @@ _CONDEMNED = re.compile(
     r"|[\u3400-\u9fff]{0,8}?(?:出门左转|不干那事|不干这种|不做这种|不做这个|咱不干|我们不干|我们不做)"
     # - or calls the promise unreliable: 任何保证拿证的说法都不靠谱.
     r"|[\u3400-\u9fff]{0,10}?(?:不靠谱|靠不住|不可信|不能信)"
+    # - or states the rule that forbids it: 命题组的老师按规定不能参与任何考前培训.
+    r"|[\u3400-\u9fff]{0,8}?(?:按规定|按照规定|依规|依法)(?:不能|不得|不允许|禁止|严禁)"
     # - or says no training can promise it: 高薪入职不是培训能承诺的.
     r"|[\u3400-\u9fff]{0,4}?不是[\u3400-\u9fff]{0,6}?(?:能|可以|可)?(?:承诺|保证)的"
 )
@@ -209,7 +213,7 @@ _QUESTION_END = re.compile(
 _DISOWN_WORDS = ("违法", "违规", "犯罪", "诈骗", "虚假", "欺诈", "严肃", "依法", "从严", "追究", "移送", "刑事", "判处",
                  "骗子", "骗局", "假的", "保证性承诺", "违反", "遭拒", "被拒", "无门", "受阻", "兑现", "取消",
                  "禁止", "不得", "严禁", "拦截", "下架", "删除", "封禁", "犯法", "依规", "作废", "终止",
-                 "承诺的", "保证的", "查不到", "查询不到", "查无此证", "查不出",
+                 "承诺的", "保证的", "按规定", "按照规定", "查不到", "查询不到", "查无此证", "查不出",
                  "靠谱", "靠不住", "可信", "能信", "出门左转", "不干", "不做这", "我们不做", "广告被", "骗人", "为由",
                  "为名", "为幌子", "真的吗", "真的假的", "可靠吗", "是否可", "是否属实", "是否靠谱", "是否真实",
                  # the heads of a warning (_WARNING)
@@ -225,8 +229,13 @@ _CHAT_TURN = re.compile(  # (@阿豪在东莞： is a commenter in a thread)
 # A warning against whoever makes the claim, right before it: 谁跟你说包过的你就要小心了,
 # 任何人承诺“不用考试”的都是骗子.
 _WARNING = re.compile(
-    r"(?:谁(?:跟你|和你|私聊|私信|要是)?|任何人|凡是)(?:说|讲|承诺|保证|宣称)(?:能|可以|会)?[\u3400-\u9fff]{0,8}$")
-_FAQ_MID = re.compile(r"(?:网友|学员|客户|家长|记者|主持人|有人)?问[：:]")
+    r"(?:谁(?:跟你|和你|私聊|私信|要是)?|任何人|凡是(?:跟你|和你|对你|跟您|对您)?)(?:说|讲|承诺|保证|宣称)(?:能|可以|会)?"
+    r"[\u3400-\u9fff]{0,8}$")
+# (Q1： and 问题： too: an FAQ page's numbered questions, a Q&A site's question.)
+_FAQ_MID = re.compile(r"(?:(?:网友|学员|客户|家长|记者|主持人|有人)?问|[Qq][0-9]{0,2}|问题)[：:]")
+# ... unless the answer right after says yes: Q1：证书国家承认吗？A1：承认。 makes the claim.
+_AFFIRMED = re.compile(
+    r"[？?吗么嘛]*\s*(?:[Aa][0-9]{0,2}|答)[：:]\s*(?:是的|是|对|承认|认可|能|可以|包|当然|会|有|保证|没问题)(?![不没])")
 # An FAQ's question runs longer than a customer's aside: 问：「国家职业资格证书」和「职业技能等级证书」有啥区别？
 FAQ_REACH = 40
 
@@ -236,6 +245,9 @@ def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
     sanction, a case being reported, or a customer's question."""
     slo, shi = sentence_bounds(text, start, end)
     tail = _fold_context(text[end:shi])
+    if rules.complaint:
+        # The complainant calls the claim false or unlawful, warns, asks whether it is legal: all of that reports it.
+        return bool(_SANCTIONED.search(tail))
     if _CONDEMNED.match(tail) or _SANCTIONED.search(tail):
         return True
     head = _fold_context(text[slo:start])
@@ -246,7 +258,8 @@ def condemned(text: str, start: int, end: int, rules: ContextRules) -> bool:
     # An FAQ's question: 问：你们的证书是国家职业资格证书吗？ (the question mark within the batch screen's reach), also
     # when the 问： comes after a heading in the same sentence (…直播答疑（文字整理）：问：有机构说…，能信吗？).
     if ((head.startswith(_FAQ_ASK) or _CHAT_TURN.match(text, slo) or _FAQ_MID.search(text, slo, start))
-            and QUESTION_MARKS.search(text, end, min(shi + 1, end + FAQ_REACH))):
+            and (mark := QUESTION_MARKS.search(text, end, min(shi + 1, end + FAQ_REACH)))
+            and not _AFFIRMED.match(text, mark.end())):
         return True
     before = _fold_context(text[max(slo, start - 6) : start])
     if before.endswith(_ASKING):
@@ -354,7 +367,8 @@ _STATUTE_HEAD = re.compile(
 
 
 _ORGAN_SPEAKS = re.compile(
-    r"\s*[\u4e00-\u9fff]{0,10}?(?:人力资源和社会保障|人力资源社会保障|人社|市场监督管理|市场监管)(?:厅|局|部)"
+    r"\s*[\u4e00-\u9fff]{0,10}?(?:(?:人力资源和社会保障|人力资源社会保障|人社|市场监督管理|市场监管|应急管理|教育|公安|交通运输|住房和城乡建设)"
+    r"(?:厅|局|部)|税务(?:总局|局)|消防救援(?:总队|支队))"
     r"[\u4e00-\u9fff（）()]{0,12}?(?:提醒|提示|答复|回复|通告|公告|政务直播|直播答疑|答疑|问答|公布|发布|印发|公示)")
 
 

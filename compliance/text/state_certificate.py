@@ -123,12 +123,27 @@ def demote(findings: list[Finding], title: str) -> int:
     return n
 
 
+# A catalogue profession said to be a 职业资格 (二级造价工程师属于职业资格考试): a fact about the catalogue. Only the
+# longer names: 教师, 医师 and 导游 stand next to a training body's own claims too often.
+_PROFESSION_IS = re.compile(
+    "(?:" + "|".join(n for n in CATALOGUE_PROFESSIONAL if len(n) >= 4) + ")(?:考试)?(?:属于|是|为)(?:国家)?"
+    "(?:准入类|水平评价类)?(?:的)?(?:专业技术人员)?(?:职业资格|执业资格)")
+PROFESSION_NOTE = "{profession}: a professional qualification of the national catalogue, said to be one"
+
+
 def demote_catalogue_skilled(text: str, findings: list[Finding]) -> int:
-    """职业资格 violations next to a skilled occupation of the catalogue become review; how many."""
+    """职业资格 violations next to a skilled occupation of the catalogue, or naming a catalogue profession as one,
+    become review; how many."""
     n = 0
+    professions = [(m.start(), m.end(), m.group(0)) for m in _PROFESSION_IS.finditer(text)]
     for f in findings:
         if (f.category is Category.QUALIFICATION_TERM and f.status is Status.VIOLATION
                 and f.location.start is not None and f.location.end is not None and "资格" in f.evidence):
+            said = [p for a, b, p in professions if a <= f.location.start and f.location.end <= b]
+            if said:
+                _to_review(f, PROFESSION_NOTE.format(profession=said[0]))
+                n += 1
+                continue
             near = _SKILLED.search(text, max(0, f.location.start - _SKILLED_REACH),
                                    min(len(text), f.location.end + _SKILLED_REACH))
             if near is not None:
@@ -147,7 +162,7 @@ TRUE_ISSUERS = (
     (re.compile(r"应急管理|安全生产监督管理|安监"),
      re.compile(r"特种作业|电工作业|焊接与热切割|高处作业|制冷与空调|低压电工|高压电工|焊工证|电工证")),
     (re.compile(r"住房和城乡建设|住房城乡建设|住建|建设厅|建设局"),
-     re.compile(r"建筑施工特种作业|建筑电工|架子工|塔式起重")),
+     re.compile(r"建筑施工特种作业|建筑电工|架子工|塔式起重|安全生产管理人员|安管人员|三类人员")),
     (re.compile(r"交通运输|交通局|运管"), re.compile(r"网约车|网络预约出租|道路运输|从业资格|出租汽车")),
     (re.compile(r"公安"), re.compile(r"保安员")),
     (re.compile(r"文化和旅游|文旅|旅游局"), re.compile(r"导游")),
@@ -158,10 +173,25 @@ TRUE_ISSUER_NOTE = ("the organ named issues this licence itself ({licence}): a t
                     "person checks that the body does not claim to issue it")
 
 
+_NATIONWIDE = re.compile(r"全国(?:范围内)?(?:有效|通用)")
+NATIONWIDE_NOTE = ("a licence the organ named issues itself ({licence}) is valid nationwide: a training body may say "
+                   "so truthfully; a person checks the rest of the claim")
+
+
 def demote_true_issuers(text: str, findings: list[Finding]) -> int:
-    """Impersonation violations naming the organ that really issues the licence the text is about: review."""
+    """Impersonation violations naming the organ that really issues the licence the text is about, and the
+    licence's nationwide validity said next to both: review."""
     n = 0
     for f in findings:
+        if (f.category is Category.STATE_NAME and f.status is Status.VIOLATION and f.location.start is not None
+                and _NATIONWIDE.match(text, f.location.start)):
+            lo, hi = max(0, f.location.start - _TRUE_ISSUER_REACH), f.location.start
+            for organ, licence in TRUE_ISSUERS:
+                if organ.search(text, lo, hi) and (m := licence.search(text, lo, hi)) is not None:
+                    _to_review(f, NATIONWIDE_NOTE.format(licence=m.group(0)))
+                    n += 1
+                    break
+            continue
         if (f.category is not Category.IMPERSONATE_AUTHORITY or f.status is not Status.VIOLATION
                 or f.location.start is None or f.location.end is None):
             continue

@@ -63,3 +63,36 @@ def test_stated_reported_or_listed_is_not_claimed(checker: Checker, text: str, a
 ])
 def test_the_claims_themselves_still_count(checker: Checker, text: str, present: str) -> None:
     assert present in _cats(checker.analyzer.analyze(text))
+
+
+# Session 5's blind batches: FAQ pages, warnings, a licence's organ, complaints.
+@pytest.mark.parametrize(("text", "absent"), [
+    # an FAQ's question
+    ("常见问题\nQ1：你们包拿证吗？\nA1：不包。证书要通过评价机构的考核才能取得。", "guarantee_pass"),
+    ("Q1：证书国家承认吗？\nA1：低压电工作业操作证由应急管理部门考核发放，全国范围内有效。", "state_name"),
+    ("凡是跟你说“国家认证”“包过”“不过退款”的，先打个问号。", "guarantee_pass"),  # a warning
+    ("开班前总有家长打电话问：你们包不包过？考不过退不退钱？", "guarantee_pass"),  # an A-not-A question
+    ("命题组的老师按规定不能参与任何考前培训，我们也没有这样的老师。", "impersonate_authority"),  # the rule stated
+    ("二级造价工程师属于职业资格考试，由省住建等部门组织，报名条件要看清楚。", "qualification_term"),
+    ("我在铜仁报名的网约车培训，我没考过，他们不退钱，我想投诉。", "guarantee_pass"),  # no refund is no promise
+])
+def test_session5_lawful_forms_are_not_violations(checker: Checker, text: str, absent: str) -> None:
+    report = checker.check_text(text)
+    assert absent not in {f.category.value for f in report.findings if f.status.value == "violation"}, \
+        [(f.rule_id, f.status.value, f.evidence) for f in report.findings]
+
+
+def test_an_faq_answer_that_says_yes_makes_the_claim(checker: Checker) -> None:
+    report = checker.check_text("Q1：证书国家承认吗？\nA1：承认。我们就是定点培训机构。")
+    assert "impersonate_authority" in _cats(report.findings)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("六盘水水城区的“金牌月嫂”培训说是全市最好的，还是人社局推荐的，都是假的", "impersonate_authority"),
+    ("我在都匀刷到广告“中国科学院心理研究所心理咨询师，与国家二级同等效力，全国唯一官方认可”，交了6980。",
+     "state_name"),
+    ("凯里有家保安培训学校，他们的宣传单上写“公安机关指定保安员培训考试点”，骗子！", "impersonate_authority"),
+])
+def test_a_complainant_s_verdict_reports_the_claim(checker: Checker, text: str, category: str) -> None:
+    # In an ad the verdict (都是假的, 骗子) would disown the claim; a complaint reports it, for review.
+    assert category in _cats(checker.check_complaint(text).findings)
