@@ -40,6 +40,7 @@ def vision_findings(page: Page, image: Any, hits: list[Any], ruleset: RuleSet,
     findings: list[Finding] = []
     observations: list[Observation] = []
     k = page.raster_scale or 1.0
+    read: set[tuple[str, tuple[float, ...]]] = set()  # an organ's seal gives two hits with one text: read it once
     for hit in hits:
         bbox = _box(hit.bbox, k)
         location = Location(page=page.number, start=None, end=None, bbox=bbox, origin=Origin.VISION, part=page.part)
@@ -70,7 +71,8 @@ def vision_findings(page: Page, image: Any, hits: list[Any], ruleset: RuleSet,
             notes=[f"seen by the {hit.label} detector"],
             fingerprint=fingerprint,
         ))
-        if hit.text:
+        if hit.text and (hit.text, tuple(bbox)) not in read:
+            read.add((hit.text, tuple(bbox)))
             # The seal's words are wording too: run them through the text engine, boxed on the seal.
             for f in analyzer.analyze(hit.text, official=False, page=page.number, origin=Origin.VISION):
                 f.location.bbox = bbox

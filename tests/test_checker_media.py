@@ -110,3 +110,32 @@ def test_marks_on_a_certificate_picture_through_the_checker(checker):
     report = checker.check_bytes(_png(plain), source="company.png")
     assert not [f for f in report.findings if f.location.origin.value == "vision"]
     assert any("有限公司" in (o.text or "") for o in report.observations)
+
+
+def test_the_table_places_a_mark_by_its_box() -> None:
+    from compliance.contract import Category, Finding, Location, Origin, Severity
+    from compliance.report.table import _where
+
+    mark = Finding(rule_id="vision.organ_mark.organ_seal", category=Category.ORGAN_MARK, severity=Severity.HIGH,
+                   confidence=1.0, term="行政机关印章", evidence="某某局",
+                   location=Location(page=1, start=None, end=None, bbox=[428.0, 141.0, 688.5, 401.8],
+                                     origin=Origin.VISION),
+                   basis="广告法第九条", action="责令改正", authority="市场监督管理部门")
+    assert _where(mark) == "p1 [428,141 688,402]"
+
+
+def test_a_seal_s_words_are_read_once(checker):
+    """An organ's seal gives two hits (organ_mark, impersonate_authority) carrying one text; the text engine's
+    findings on it (证书专用章 under a bureau's name) come once, not once per hit."""
+    import random
+
+    from tests.vision.synth import blank_page, paste_ink, seal_image
+
+    rng = random.Random(5)
+    page = blank_page(rng)
+    paste_ink(page, seal_image(rng, "北京市人力资源和社会保障局", 280, centre="证书专用章"), (600, 400))
+    report = checker.check_bytes(_png(page), source="seal.png")
+    from_text = [f for f in report.findings if not f.rule_id.startswith("vision.")]
+    assert from_text, [(f.rule_id, f.evidence) for f in report.findings]
+    spots = [(f.rule_id, f.location.start, f.location.end, tuple(f.location.bbox or ())) for f in report.findings]
+    assert len(spots) == len(set(spots)), spots

@@ -59,7 +59,12 @@ def render_report(report: Report, console: Console) -> None:
 
 def _where(f: Finding) -> str:
     loc = f.location
-    return f"{'p' + str(loc.page) + ' ' if loc.page else ''}{loc.start}-{loc.end}"
+    page = f"p{loc.page} " if loc.page else ""
+    if loc.start is None and loc.bbox:
+        # A mark seen on the picture has no text span: where it is, is its box.
+        x0, y0, x1, y1 = (round(v) for v in loc.bbox)
+        return f"{page}[{x0},{y0} {x1},{y1}]"
+    return f"{page}{loc.start}-{loc.end}"
 
 
 def _severity(f: Finding) -> Text:
