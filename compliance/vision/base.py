@@ -148,13 +148,8 @@ def _not_on_rings(view: Any, found: list[VisionHit]) -> list[VisionHit]:
 
     def on_ring(h: VisionHit) -> bool:
         x, y = (h.bbox[0] + h.bbox[2]) / 2, (h.bbox[1] + h.bbox[3]) / 2
-        for s in stamps:
-            t = np.radians(s.angle)
-            u = ((x - s.cx) * np.cos(t) + (y - s.cy) * np.sin(t)) / (s.w / 2)
-            v = (-(x - s.cx) * np.sin(t) + (y - s.cy) * np.cos(t)) / (s.h / 2)
-            if RING_BAND[0] <= float(np.hypot(u, v)) <= RING_BAND[1] and _area(h.bbox) < STAMP_INSIDE * _area(s.box):
-                return True
-        return False
+        return any(RING_BAND[0] <= s.radius_at(x, y) <= RING_BAND[1] and _area(h.bbox) < STAMP_INSIDE * _area(s.box)
+                   for s in stamps)
 
     return [h for h in found if not on_ring(h)]
 

@@ -47,6 +47,11 @@ class Seal:
     angle: float  # degrees
     ring: float  # share of the outline with ink
 
+    def radius_at(self, x: float, y: float) -> float:
+        """The point's radius in the outline's own frame (1 on the outline, 0 at its centre)."""
+        fit = ((self.cx, self.cy), (self.w, self.h), self.angle)
+        return float(_norm_radius(np.array([[x, y]], np.float64), fit)[0])
+
     @property
     def box(self) -> Box:
         r = max(self.w, self.h) / 2
